@@ -1,0 +1,226 @@
+"""The ``verify`` command line: argument parsing and exit codes, no logic of its own.
+
+Exit codes: 0 every verdict holds or is as expected; 1 a property violated or a
+verdict not as expected; 2 bad input or usage (or a model error); 3 a budget
+ended a run before a verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from verify import __version__
+from verify.check import Overrides, discover, load_check, run_check
+from verify.errors import UsageProblem, VerifyError
+from verify.explicit.reference import Progress
+from verify.lang.lower import lower_model
+from verify.lang.parser import parse_model, read_source
+from verify.report.files import write_atomic
+from verify.report.json_report import result_to_json
+from verify.report.text import explain, render_trace, verdict_line
+from verify.results import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATED, CheckResult, exit_code
+from verify.traces.itf import read_itf, trace_to_itf
+from verify.traces.replay import replay
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageProblem(f"{message} (see 'verify {self.prog.split()[-1]} --help')"
+                           if " " in self.prog else f"{message} (see 'verify --help')")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _const(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not name.isidentifier() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="verify", description="Model checking for leader election and coordination protocols.")
+    parser.add_argument("--version", action="version", version=f"verify {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def consts(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--const", type=_const, action="append", default=[], metavar="NAME=VALUE",
+                       help="override a constant (repeatable)")
+
+    check = sub.add_parser("check", help="check specs (or models) and report verdicts")
+    check.add_argument("paths", nargs="+", metavar="PATH", help=".spec or .model files, or folders of .spec files")
+    consts(check)
+    check.add_argument("--max-states", type=_positive_int, help="stop after this many distinct states")
+    check.add_argument("--max-depth", type=_positive_int, help="explore only this many steps from the initial states")
+    check.add_argument("--time-limit", type=_positive_float, metavar="SECONDS", help="stop after this long")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--out", metavar="DIR", help="write traces and results.json under DIR")
+    check.add_argument("--quiet", action="store_true", help="no progress lines and no traces on the terminal")
+
+    parse = sub.add_parser("parse", help="parse and type-check a model (no search)")
+    parse.add_argument("model", metavar="MODEL")
+    consts(parse)
+
+    rep = sub.add_parser("replay", help="re-execute an ITF trace against a model")
+    rep.add_argument("trace", metavar="TRACE")
+    rep.add_argument("--model", required=True, metavar="MODEL")
+    consts(rep)
+    rep.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            raise UsageProblem("no command given: use 'verify check', 'verify parse' or 'verify replay'")
+        if args.command == "check":
+            return _check(args)
+        if args.command == "parse":
+            return _parse(args)
+        return _replay(args)
+    except VerifyError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _check(args: argparse.Namespace) -> int:
+    overrides = Overrides(args.const, args.max_states, args.max_depth, args.time_limit)
+    paths = discover(args.paths)
+    out_dir = Path(args.out) if args.out else None
+    results: list[CheckResult] = []
+    errors: list[dict] = []
+    for path in paths:
+        try:
+            check = load_check(path, overrides)
+        except VerifyError as exc:
+            print(exc.render(), file=sys.stderr)
+            errors.append({"check": path.stem, "spec": str(path), "verdict": "error", "message": str(exc),
+                           "as_expected": False})
+            continue
+        progress = None if args.quiet else Progress(sys.stderr, label=check.name)
+        check_results = run_check(check, progress)
+        if out_dir is not None:
+            _write_traces(out_dir, check, check_results)
+        results.extend(check_results)
+        if args.format == "text":
+            _print_text(check, check_results, args.quiet)
+    document = [result_to_json(r) for r in results] + errors
+    if out_dir is not None:
+        write_atomic(out_dir / "results.json", json.dumps(document, indent=2) + "\n")
+    if args.format == "json":
+        print(json.dumps(document, indent=2))
+    code = exit_code(results)
+    if errors:
+        code = EXIT_BAD_INPUT
+    if args.format == "text":
+        held = sum(1 for r in results if r.as_expected)
+        print(f"{held} of {len(results) + len(errors)} verdicts as expected")
+    return code
+
+
+def _print_text(check, results: list[CheckResult], quiet: bool) -> None:
+    for r in results:
+        print(verdict_line(r))
+        if quiet:
+            continue
+        if r.trace is not None and (r.verdict == "error" or (r.verdict == "violated" and r.kind != "reachable")):
+            print(render_trace(r.trace, check.system))
+            print(explain(r))
+        elif r.verdict == "error":
+            print(explain(r))
+
+
+def _write_traces(out_dir: Path, check, results: list[CheckResult]) -> None:
+    for r in results:
+        if r.trace is None:
+            continue
+        base = out_dir / check.name / r.property
+        doc = trace_to_itf(r.trace, check.system, {"check": check.name, "spec": check.spec_path,
+                                                   "constants": check.system.constants})
+        itf_path = base.with_suffix(".itf.json")
+        write_atomic(itf_path, json.dumps(doc, indent=1) + "\n")
+        title = f"{r.property}: {r.verdict} ({check.name}, {len(r.trace)} steps)"
+        write_atomic(base.with_suffix(".txt"), render_trace(r.trace, check.system, title) + "\n" + explain(r) + "\n")
+        r.trace_file = str(itf_path)
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from verify.check import _cli_constants
+    model = parse_model(read_source(args.model), args.model)
+    system = lower_model(model, _cli_constants(Overrides(args.const)))
+    visible = [v for v in system.variables]
+    print(f"{args.model}: ok: {len(system.constants)} constants, {len(visible)} variables, "
+          f"{len(system.actions)} actions, {len(system.properties)} properties")
+    return EXIT_OK
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from verify.check import _cli_constants
+    model = parse_model(read_source(args.model), args.model)
+    overrides = _cli_constants(Overrides(args.const))
+    trace_consts = _trace_constants(args.trace)
+    given = {o.name for o in overrides}
+    from verify.lang.lower import ConstOverride
+    from verify.lang.parser import parse_expression
+    declared = {d.name for d in model.decls if d.__class__.__name__ == "ConstDecl"}
+    for name, value in trace_consts.items():
+        if name not in given and name in declared:
+            overrides.append(ConstOverride(name, parse_expression(json.dumps(value) if not isinstance(value, bool)
+                                                                  else str(value).lower(), "trace"),
+                                           None, "trace"))
+    system = lower_model(model, overrides)
+    trace = read_itf(args.trace, system)
+    result = replay(trace, system)
+    if args.format == "json":
+        print(json.dumps({"trace": args.trace, "model": args.model, "accepted": result.ok, "message": result.message,
+                          "failed_step": result.failed_step, "steps": len(trace.steps),
+                          "violated": [{"property": n, "state": i} for n, i in result.violated]}, indent=2))
+    else:
+        print(f"{args.trace}: {'accepted' if result.ok else 'rejected'}: {result.message}")
+        for name, index in result.violated:
+            print(f"  state {index} violates {name}")
+    return EXIT_OK if result.ok else EXIT_VIOLATED
+
+
+def _trace_constants(path: str) -> dict:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        consts = doc["#meta"]["verify"]["constants"]
+        return {k: v for k, v in consts.items() if isinstance(v, (int, bool))}
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return {}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The transition relation of an IR system, one state at a time.
+
+:class:`Transitions` compiles a :class:`~verify.ir.nodes.System` once and then
+answers: which states are initial, which steps leave a state, and whether a
+property holds in a state (or across a step). Both the reference explorer and
+trace replay are built on it, so a trace the explorer produces is replayed by
+the very same semantics.
+
+A step is labelled by ``(action index, argument values)``; the label and the
+source state determine the successors (several, when the body chooses).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Iterator
+
+from verify.errors import ModelRuntimeError
+from verify.ir import nodes as ir
+from verify.ir.evaluate import (Frame, compile_expr, compile_stmt, network_deliverable, network_remove,
+                                network_send, show_value)
+from verify.ir.types import Message, Network, Value
+
+Label = tuple[int, tuple[Value, ...]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One successor of a step, with the messages it took and sent."""
+
+    state: ir.State
+    sent: tuple[tuple[str, Value], ...]
+    received: tuple[tuple[str, Value], ...]
+
+
+class Transitions:
+    """The compiled transition relation of a system."""
+
+    def __init__(self, system: ir.System) -> None:
+        self.system = system
+        self.networks: dict[int, Network] = dict(system.networks())
+        self._actions = []
+        for action in system.actions:
+            guard = compile_expr(action.guard) if action.guard is not None else None
+            body = compile_stmt(action.body, self.networks)
+            self._actions.append((action, guard, body))
+        self._invariants = {p.name: compile_expr(p.body) for p in system.properties}
+        self._init = [(compile_expr(c), size) for c, size in system.init_constraints]
+
+    # ---------------------------------------------------------------- states
+
+    def initial_states(self) -> list[ir.State]:
+        """Every initial state, in a fixed order."""
+        out = []
+        for combo in itertools.product(*(v.initial for v in self.system.variables)):
+            if all(cond(Frame(combo, [None] * size)) for cond, size in self._init):
+                out.append(combo)
+        return out
+
+    def holds(self, prop: ir.Property, state: ir.State, next_state: ir.State | None = None) -> bool:
+        frame = Frame(state, [None] * prop.frame_size, next_state)
+        return bool(self._invariants[prop.name](frame))
+
+    # ---------------------------------------------------------------- steps
+
+    def labels(self, state: ir.State) -> Iterator[Label]:
+        """Every argument tuple of every action, in order (enabled or not)."""
+        for k, (action, _, _) in enumerate(self._actions):
+            domains = []
+            for p in action.params:
+                if p.network is not None:
+                    net = self.networks[p.network]
+                    if action.builtin == "lose" and net.kind == "fifo":
+                        domains.append([(m, pos) for queue in state[p.network] for pos, m in enumerate(queue)])
+                    elif action.builtin is not None:
+                        domains.append(net.in_flight(state[p.network]) if net.kind != "bag"
+                                       else sorted({m for m, _ in state[p.network]}, key=net.element.sort_key))
+                    else:
+                        domains.append(network_deliverable(net, state[p.network], p.type))
+                else:
+                    domains.append(p.type.values())
+            for args in itertools.product(*domains):
+                yield (k, args)
+
+    def successors(self, state: ir.State) -> Iterator[tuple[Label, ir.State]]:
+        """Every (label, successor) pair of a state. A model error is raised with
+        ``.label`` set to the step that caused it."""
+        for label in self.labels(state):
+            for outcome in self.execute(state, label):
+                yield label, outcome.state
+
+    def execute(self, state: ir.State, label: Label) -> list[Outcome]:
+        """The outcomes of one step; empty if it is not enabled."""
+        k, args = label
+        action, guard, body = self._actions[k]
+        try:
+            if action.builtin is not None:
+                return self._network_fault(action, state, args)
+            frame = Frame(list(state), [None] * action.frame_size)
+            for p, v in zip(action.params, args):
+                frame.locals[p.slot] = v
+            if guard is not None and not guard(frame):
+                return []
+            for p, v in zip(action.params, args):
+                if p.network is not None:
+                    net = self.networks[p.network]
+                    if not (net.kind == "set" and net.duplicating):
+                        frame.vars[p.network] = network_remove(net, frame.vars[p.network], v)
+                    frame.received.append((p.network, v))
+            frames = body(frame)
+        except ModelRuntimeError as exc:
+            exc.label = label  # type: ignore[attr-defined]
+            raise
+        names = {i: n.name for i, n in self.networks.items()}
+        return [Outcome(tuple(f.vars), tuple((names[i], m) for i, m in f.sent),
+                        tuple((names[i], m) for i, m in f.received)) for f in frames]
+
+    def _network_fault(self, action: ir.Action, state: ir.State, args: tuple) -> list[Outcome]:
+        p = action.params[0]
+        net = self.networks[p.network]
+        value = state[p.network]
+        if action.builtin == "lose":
+            if net.kind == "fifo":
+                msg, position = args[0]
+                new = network_remove(net, value, msg, position)
+            else:
+                msg = args[0]
+                new = network_remove(net, value, msg)
+        else:  # duplicate, bag only
+            msg = args[0]
+            if net.capacity is not None and sum(c for _, c in value) >= net.capacity:
+                return []
+            new = network_send(net, value, msg, action.span)
+        successor = state[:p.network] + (new,) + state[p.network + 1:]
+        return [Outcome(successor, (), ())]
+
+    # ---------------------------------------------------------------- naming
+
+    def action_name(self, label: Label) -> str:
+        return self._actions[label[0]][0].name
+
+    def describe_args(self, label: Label) -> list[tuple[str, str]]:
+        action = self._actions[label[0]][0]
+        out = []
+        for p, v in zip(action.params, label[1]):
+            if action.builtin == "lose" and self.networks[p.network].kind == "fifo":
+                msg, position = v
+                out.append((p.name, show_value(p.type, msg)))
+                out.append(("position", str(position)))
+            else:
+                out.append((p.name, show_value(p.type, v)))
+        return out
+
+    def describe_label(self, label: Label) -> str:
+        args = ", ".join(f"{n}={v}" for n, v in self.describe_args(label))
+        return f"{self.action_name(label)}({args})"
+
+    def find_label(self, name: str, args: dict[str, Value] | None) -> list[Label]:
+        """Labels of the action named ``name``, restricted to the given arguments (for replay)."""
+        out = []
+        for k, (action, _, _) in enumerate(self._actions):
+            if action.name == name:
+                out.append(k)
+        return out  # type: ignore[return-value]
+
+
+__all__ = ["Transitions", "Outcome", "Label", "Message"]

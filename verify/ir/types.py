@@ -1,0 +1,466 @@
+"""The types of the IR and the Python values that inhabit them.
+
+Every storable type is finite: ``values()`` enumerates it in a fixed order,
+which is also the order used to print sets and to iterate quantifiers, so runs
+are deterministic. Value representation (shared by every engine and trace
+codec):
+
+=============  =========================================================
+type           value
+=============  =========================================================
+bool           ``bool``
+a..b           ``int``
+symmetric      ``int`` (an id; only compared for equality)
+enum           ``str`` (the member name)
+T?             ``None`` or a value of T
+[I] of T       ``tuple`` indexed by the position of the index in I.values()
+set of T       ``frozenset``
+record         ``tuple`` of field values, in declaration order
+message        ``tuple``: (message name, field values...)
+network        set: ``frozenset`` of messages; bag: ``frozenset`` of
+               (message, count); fifo: ``tuple`` of channel queues (tuples),
+               one per (src, dst) pair in the order of ``channels()``
+=============  =========================================================
+
+>>> Range(0, 2).values()
+(0, 1, 2)
+>>> ArrayOf(Range(0, 1), Bool()).values()[:3]
+((False, False), (False, True), (True, False))
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+Value = Any
+
+# Types with more values than this are not enumerated (quantifying over them
+# or choosing an arbitrary initial value would not finish).
+ENUMERATION_LIMIT = 2_000_000
+
+
+class Type:
+    """A type of the IR. Subclasses are frozen dataclasses."""
+
+    finite = True
+
+    def values(self) -> tuple[Value, ...]:
+        raise NotImplementedError
+
+    def size(self) -> int:
+        raise NotImplementedError
+
+    def contains(self, value: Value) -> bool:
+        raise NotImplementedError
+
+    def show(self, value: Value) -> str:
+        return str(value)
+
+    def sort_key(self, value: Value) -> Any:
+        return self.position(value)
+
+    def position(self, value: Value) -> int:
+        return self._positions[value]
+
+    @cached_property
+    def _positions(self) -> dict[Value, int]:
+        return {v: i for i, v in enumerate(self.values())}
+
+
+@dataclass(frozen=True, eq=True)
+class Bool(Type):
+    def __str__(self) -> str:
+        return "bool"
+
+    def values(self) -> tuple[Value, ...]:
+        return (False, True)
+
+    def size(self) -> int:
+        return 2
+
+    def contains(self, value: Value) -> bool:
+        return isinstance(value, bool)
+
+    def show(self, value: Value) -> str:
+        return "true" if value else "false"
+
+    def position(self, value: Value) -> int:
+        return int(value)
+
+
+@dataclass(frozen=True, eq=True)
+class Int(Type):
+    """Unbounded integers: the type of arithmetic results; never stored."""
+
+    finite = False
+
+    def __str__(self) -> str:
+        return "int"
+
+    def contains(self, value: Value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    def sort_key(self, value: Value) -> Any:
+        return value
+
+
+@dataclass(frozen=True, eq=True)
+class Range(Type):
+    low: int
+    high: int
+    name: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        return self.name or f"{self.low}..{self.high}"
+
+    def values(self) -> tuple[Value, ...]:
+        return tuple(range(self.low, self.high + 1))
+
+    def size(self) -> int:
+        return max(0, self.high - self.low + 1)
+
+    def contains(self, value: Value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and self.low <= value <= self.high
+
+    def position(self, value: Value) -> int:
+        return value - self.low
+
+
+@dataclass(frozen=True, eq=True)
+class Symmetric(Type):
+    """Interchangeable ids: only ``==``/``!=``, indexing and set membership apply."""
+
+    name: str
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        return self.name
+
+    def values(self) -> tuple[Value, ...]:
+        return tuple(range(self.low, self.high + 1))
+
+    def size(self) -> int:
+        return max(0, self.high - self.low + 1)
+
+    def contains(self, value: Value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and self.low <= value <= self.high
+
+    def position(self, value: Value) -> int:
+        return value - self.low
+
+
+@dataclass(frozen=True, eq=True)
+class Enum(Type):
+    name: str
+    members: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def values(self) -> tuple[Value, ...]:
+        return self.members
+
+    def size(self) -> int:
+        return len(self.members)
+
+    def contains(self, value: Value) -> bool:
+        return value in self.members
+
+
+@dataclass(frozen=True, eq=True)
+class NoneType(Type):
+    """The type of the literal ``none``."""
+
+    def __str__(self) -> str:
+        return "none"
+
+    def values(self) -> tuple[Value, ...]:
+        return (None,)
+
+    def size(self) -> int:
+        return 1
+
+    def contains(self, value: Value) -> bool:
+        return value is None
+
+    def show(self, value: Value) -> str:
+        return "none"
+
+
+@dataclass(frozen=True, eq=True)
+class Optional(Type):
+    inner: Type
+
+    def __str__(self) -> str:
+        return f"{self.inner}?"
+
+    def values(self) -> tuple[Value, ...]:
+        return (None,) + self.inner.values()
+
+    def size(self) -> int:
+        return 1 + self.inner.size()
+
+    def contains(self, value: Value) -> bool:
+        return value is None or self.inner.contains(value)
+
+    def show(self, value: Value) -> str:
+        return "none" if value is None else self.inner.show(value)
+
+    def sort_key(self, value: Value) -> Any:
+        return (0,) if value is None else (1, self.inner.sort_key(value))
+
+
+@dataclass(frozen=True, eq=True)
+class ArrayOf(Type):
+    index: Type
+    element: Type
+
+    def __str__(self) -> str:
+        return f"[{self.index}] of {self.element}"
+
+    def values(self) -> tuple[Value, ...]:
+        _check_enumerable(self)
+        return tuple(itertools.product(self.element.values(), repeat=self.index.size()))
+
+    def size(self) -> int:
+        return self.element.size() ** self.index.size()
+
+    def contains(self, value: Value) -> bool:
+        return (isinstance(value, tuple) and len(value) == self.index.size()
+                and all(self.element.contains(v) for v in value))
+
+    def show(self, value: Value) -> str:
+        return "[" + ", ".join(self.element.show(v) for v in value) + "]"
+
+    def sort_key(self, value: Value) -> Any:
+        return tuple(self.element.sort_key(v) for v in value)
+
+
+@dataclass(frozen=True, eq=True)
+class SetOf(Type):
+    element: Type
+
+    def __str__(self) -> str:
+        return f"set of {self.element}"
+
+    def values(self) -> tuple[Value, ...]:
+        _check_enumerable(self)
+        elems = self.element.values()
+        out = []
+        for r in range(len(elems) + 1):
+            out.extend(frozenset(c) for c in itertools.combinations(elems, r))
+        return tuple(out)
+
+    def size(self) -> int:
+        return 2 ** self.element.size() if self.element.finite else 0
+
+    @property
+    def finite(self) -> bool:  # type: ignore[override]
+        return self.element.finite
+
+    def contains(self, value: Value) -> bool:
+        return isinstance(value, frozenset) and all(self.element.contains(v) for v in value)
+
+    def show(self, value: Value) -> str:
+        return "{" + ", ".join(self.element.show(v) for v in self.ordered(value)) + "}"
+
+    def ordered(self, value: Value) -> list[Value]:
+        return sorted(value, key=self.element.sort_key)
+
+    def sort_key(self, value: Value) -> Any:
+        return (len(value), sorted(self.element.sort_key(v) for v in value))
+
+
+@dataclass(frozen=True, eq=True)
+class Record(Type):
+    fields: tuple[tuple[str, Type], ...]
+    name: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        return self.name or "record {" + ", ".join(f"{n}: {t}" for n, t in self.fields) + "}"
+
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(n for n, _ in self.fields)
+
+    def field_position(self, name: str) -> int | None:
+        for i, (n, _) in enumerate(self.fields):
+            if n == name:
+                return i
+        return None
+
+    def values(self) -> tuple[Value, ...]:
+        _check_enumerable(self)
+        return tuple(itertools.product(*(t.values() for _, t in self.fields)))
+
+    def size(self) -> int:
+        n = 1
+        for _, t in self.fields:
+            n *= t.size()
+        return n
+
+    def contains(self, value: Value) -> bool:
+        return (isinstance(value, tuple) and len(value) == len(self.fields)
+                and all(t.contains(v) for (_, t), v in zip(self.fields, value)))
+
+    def show(self, value: Value) -> str:
+        return "{" + ", ".join(f"{n}: {t.show(v)}" for (n, t), v in zip(self.fields, value)) + "}"
+
+    def sort_key(self, value: Value) -> Any:
+        return tuple(t.sort_key(v) for (_, t), v in zip(self.fields, value))
+
+
+@dataclass(frozen=True, eq=True)
+class Message(Type):
+    """A message type: a named record. Values carry the name as element 0."""
+
+    name: str
+    fields: tuple[tuple[str, Type], ...]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(n for n, _ in self.fields)
+
+    def field_position(self, name: str) -> int | None:
+        for i, (n, _) in enumerate(self.fields):
+            if n == name:
+                return i + 1
+        return None
+
+    def field_type(self, name: str) -> Type | None:
+        for n, t in self.fields:
+            if n == name:
+                return t
+        return None
+
+    def values(self) -> tuple[Value, ...]:
+        _check_enumerable(self)
+        return tuple((self.name,) + rest for rest in itertools.product(*(t.values() for _, t in self.fields)))
+
+    def size(self) -> int:
+        n = 1
+        for _, t in self.fields:
+            n *= t.size()
+        return n
+
+    def contains(self, value: Value) -> bool:
+        return (isinstance(value, tuple) and len(value) == len(self.fields) + 1 and value[0] == self.name
+                and all(t.contains(v) for (_, t), v in zip(self.fields, value[1:])))
+
+    def show(self, value: Value) -> str:
+        args = ", ".join(f"{n}={t.show(v)}" for (n, t), v in zip(self.fields, value[1:]))
+        return f"{self.name}({args})"
+
+    def sort_key(self, value: Value) -> Any:
+        return tuple(t.sort_key(v) for (_, t), v in zip(self.fields, value[1:]))
+
+
+@dataclass(frozen=True, eq=True)
+class MessageUnion(Type):
+    """The element type of a network: any of its message types."""
+
+    messages: tuple[Message, ...]
+
+    def __str__(self) -> str:
+        return " | ".join(m.name for m in self.messages)
+
+    def by_name(self, name: str) -> Message:
+        for m in self.messages:
+            if m.name == name:
+                return m
+        raise KeyError(name)
+
+    def values(self) -> tuple[Value, ...]:
+        return tuple(v for m in self.messages for v in m.values())
+
+    def size(self) -> int:
+        return sum(m.size() for m in self.messages)
+
+    def contains(self, value: Value) -> bool:
+        return any(m.contains(value) for m in self.messages)
+
+    def show(self, value: Value) -> str:
+        return self.by_name(value[0]).show(value)
+
+    def sort_key(self, value: Value) -> Any:
+        names = [m.name for m in self.messages]
+        return (names.index(value[0]), self.by_name(value[0]).sort_key(value))
+
+
+@dataclass(frozen=True, eq=True)
+class Network(Type):
+    """The state of a declared network (see the module docstring for values)."""
+
+    name: str
+    kind: str  # set, bag, fifo
+    element: MessageUnion
+    capacity: int | None
+    lossy: bool
+    duplicating: bool
+    endpoint: Type | None = None  # the type of src/dst fields, for fifo
+
+    def __str__(self) -> str:
+        return f"network {self.name}"
+
+    def channels(self) -> tuple[tuple[Value, Value], ...]:
+        assert self.endpoint is not None
+        ids = self.endpoint.values()
+        return tuple((s, d) for s in ids for d in ids)
+
+    def empty(self) -> Value:
+        if self.kind == "fifo":
+            return tuple(() for _ in self.channels())
+        return frozenset()
+
+    def values(self) -> tuple[Value, ...]:
+        raise TypeError("network values are not enumerated")
+
+    def size(self) -> int:
+        return 0
+
+    def contains(self, value: Value) -> bool:
+        return True
+
+    def in_flight(self, value: Value) -> list[Value]:
+        """Every message in flight, in a deterministic order (with repeats for bags)."""
+        if self.kind == "set":
+            return sorted(value, key=self.element.sort_key)
+        if self.kind == "bag":
+            out = []
+            for msg, count in sorted(value, key=lambda mc: self.element.sort_key(mc[0])):
+                out.extend([msg] * count)
+            return out
+        return [m for queue in value for m in queue]
+
+    def show(self, value: Value) -> str:
+        if self.kind == "set":
+            return "{" + ", ".join(self.element.show(m) for m in self.in_flight(value)) + "}"
+        if self.kind == "bag":
+            items = sorted(value, key=lambda mc: self.element.sort_key(mc[0]))
+            return "{" + ", ".join(self.element.show(m) + (f" x{c}" if c > 1 else "") for m, c in items) + "}"
+        parts = []
+        for (s, d), queue in zip(self.channels(), value):
+            if queue:
+                inner = ", ".join(self.element.show(m) for m in queue)
+                parts.append(f"{self.endpoint.show(s)}->{self.endpoint.show(d)}: [{inner}]")
+        return "{" + "; ".join(parts) + "}"
+
+
+def _check_enumerable(t: Type) -> None:
+    n = t.size()
+    if n > ENUMERATION_LIMIT:
+        raise OverflowError(f"type {t} has {n} values, too many to enumerate")
+
+
+def is_numeric(t: Type) -> bool:
+    """Integers that support arithmetic and ordering (not symmetric ids)."""
+    return isinstance(t, (Int, Range))
+
+
+def is_index_type(t: Type) -> bool:
+    return isinstance(t, (Bool, Range, Symmetric, Enum))

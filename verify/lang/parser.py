@@ -1,0 +1,471 @@
+"""Text to AST: the lark parser for models and checks, and its error messages.
+
+The grammar lives in ``verify.lark`` beside this file (package data). It is
+LALR(1), built with ``strict=True`` so that any conflict is a build failure,
+and it keeps positions so every AST node has a span.
+
+>>> from verify.lang.parser import parse_model
+>>> model = parse_model("var x: 0..3 = 0\\naction Inc() when x < 3 { x += 1 }", "demo.model")
+>>> [type(d).__name__ for d in model.decls]
+['VarDecl', 'ActionDecl']
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from verify.errors import Span, SyntaxProblem, UsageProblem, VerifyError
+from verify.lang import ast
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark.open_from_package(
+        "verify.lang", "verify.lark", parser="lalr", strict=True,
+        propagate_positions=True, maybe_placeholders=False,
+        start=["model_file", "spec_file"],
+    )
+
+
+def read_source(path: str | Path) -> str:
+    """Read a model or spec file, as a usage error if it cannot be read."""
+    p = Path(path)
+    if not p.exists():
+        raise UsageProblem(f"no such file: {path}")
+    if p.is_dir():
+        raise UsageProblem(f"{path} is a folder, not a file")
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageProblem(f"{path} is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise UsageProblem(f"cannot read {path}: {exc.strerror}") from None
+
+
+def parse_model(text: str, path: str = "<model>") -> ast.ModelFile:
+    """Parse the text of a model file."""
+    tree = _parse(text, path, "model_file")
+    return ast.ModelFile(Span(path, 1, 1), path, tuple(tree), text)
+
+
+def parse_spec(text: str, path: str = "<spec>") -> ast.SpecFile:
+    """Parse the text of a check (spec) file."""
+    tree = _parse(text, path, "spec_file")
+    return ast.SpecFile(Span(path, 1, 1), path, tuple(tree), text)
+
+
+def parse_expression(text: str, path: str = "<expression>") -> ast.Expr:
+    """Parse a single expression (used for --const values and tests)."""
+    decls = _parse(f"const __value__ = {text}", path, "model_file", column_shift=len("const __value__ = "))
+    if len(decls) != 1 or not isinstance(decls[0], ast.ConstDecl):
+        raise SyntaxProblem(f"not a single expression: {text!r}", Span(path, 1, 1), source=text)
+    return decls[0].value
+
+
+def _parse(text: str, path: str, start: str, column_shift: int = 0) -> list:
+    try:
+        tree = _parser().parse(text, start=start)
+    except UnexpectedInput as exc:
+        raise _syntax_error(exc, text, path, start, column_shift) from None
+    try:
+        return _ToAst(path).transform(tree).children
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, VerifyError):
+            raise exc.orig_exc from None
+        raise
+
+
+_TOKEN_WORDS = {
+    "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'",
+    "COLON": "':'", "COMMA": "','", "EQUAL": "'='", "NAME": "a name", "INT": "an integer",
+    "STRING": "a quoted string", "SEMICOLON": "';'", "DOT": "'.'", "$END": "end of file",
+    "COMP_OP": "a comparison", "MORETHAN": "'>'", "LESSTHAN": "'<'", "QMARK": "'?'",
+    "VBAR": "'|'", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "PERCENT": "'%'",
+}
+
+
+def _describe_expected(expected: set[str]) -> str:
+    words = set()
+    for name in expected:
+        if name in _TOKEN_WORDS:
+            words.add(_TOKEN_WORDS[name])
+        elif name.startswith("__ANON") or name.startswith("_"):
+            continue
+        else:
+            words.add(f"'{name.lower()}'")
+    items = sorted(words)
+    if not items:
+        return ""
+    if len(items) > 8:
+        items = items[:8] + ["..."]
+    return "expected " + ", ".join(items)
+
+
+def _syntax_error(exc: UnexpectedInput, text: str, path: str, start: str, shift: int) -> SyntaxProblem:
+    line = getattr(exc, "line", None) or 1
+    column = getattr(exc, "column", None) or 1
+    if line == 1:
+        column = max(1, column - shift)
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
+        message = f"unexpected character {char!r}"
+        hint = None
+        if char == "'":
+            hint = "strings use double quotes; next-state values are written next(x)"
+        elif char == "=":
+            hint = "did you mean '==' for equality?"
+        return SyntaxProblem(message, Span(path, line, column), hint=hint, source=text)
+    if isinstance(exc, (UnexpectedToken, UnexpectedEOF)):
+        token = getattr(exc, "token", None)
+        expected = set(getattr(exc, "expected", None) or getattr(exc, "accepts", None) or [])
+        if token is None or token.type == "$END":
+            lines = text.splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
+            if "RBRACE" in expected and text.count("{") > text.count("}"):
+                message = "unexpected end of file: a '{' block is not closed"
+            else:
+                message = "unexpected end of file"
+                desc = _describe_expected(expected)
+                if desc:
+                    message += f"; {desc}"
+            return SyntaxProblem(message, Span(path, line, column), source=text)
+        shown = str(token)
+        message = f"unexpected {shown!r}"
+        desc = _describe_expected(expected)
+        if desc:
+            message += f"; {desc}"
+        hint = None
+        if shown == "=" and ("EQUAL" not in expected):
+            hint = "use '==' to compare"
+        if token.type == "NAME" and "RBRACE" in expected and start == "model_file":
+            hint = "separate statements with a newline or ';' and check the keyword's spelling"
+        end_col = column + len(shown)
+        return SyntaxProblem(message, Span(path, line, column, line, end_col), hint=hint, source=text)
+    return SyntaxProblem(str(exc).splitlines()[0], Span(path, line, column), source=text)
+
+
+@v_args(meta=True, inline=True)
+class _ToAst(Transformer):
+    """lark parse tree to AST dataclasses, one method per grammar rule or alias."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def _span(self, meta) -> Span:
+        if getattr(meta, "empty", True):
+            return Span(self.path, 1, 1)
+        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tok_span(self, tok: Token) -> Span:
+        return Span(self.path, tok.line or 1, tok.column or 1, tok.end_line or 0, tok.end_column or 0)
+
+    # files ------------------------------------------------------------
+    def model_file(self, meta, *decls):
+        return _Children(list(decls))
+
+    def spec_file(self, meta, *items):
+        return _Children(list(items))
+
+    # declarations -----------------------------------------------------
+    def const_decl(self, meta, name, value):
+        return ast.ConstDecl(self._span(meta), str(name), value)
+
+    def type_decl(self, meta, name, type_):
+        return ast.TypeDecl(self._span(meta), str(name), type_)
+
+    def var_decl(self, meta, name, type_, init=None):
+        if init is None:
+            return ast.VarDecl(self._span(meta), str(name), type_, "default", None)
+        kind, value = init
+        return ast.VarDecl(self._span(meta), str(name), type_, kind, value)
+
+    def init_value(self, meta, value):
+        return ("value", value)
+
+    def init_any(self, meta):
+        return ("any", None)
+
+    def init_in(self, meta, value):
+        return ("in", value)
+
+    def field(self, meta, name, type_):
+        return ast.Field(self._span(meta), str(name), type_)
+
+    def message_decl(self, meta, name, *fields):
+        return ast.MessageDecl(self._span(meta), str(name), tuple(fields))
+
+    def net_kind(self, meta, tok):
+        return str(tok)
+
+    def net_flag(self, meta, name):
+        return ast.NetOption(self._span(meta), str(name), None)
+
+    def net_setting(self, meta, name, value):
+        return ast.NetOption(self._span(meta), str(name), value)
+
+    def network_decl(self, meta, name, kind, *rest):
+        messages = tuple(str(r) for r in rest if isinstance(r, Token))
+        options = tuple(r for r in rest if isinstance(r, ast.NetOption))
+        return ast.NetworkDecl(self._span(meta), str(name), kind, messages, options)
+
+    def init_decl(self, meta, condition):
+        return ast.InitDecl(self._span(meta), condition)
+
+    def fault_budget_decl(self, meta, _fault, limit):
+        return ast.FaultBudgetDecl(self._span(meta), limit)
+
+    def allow_decl(self, meta, name):
+        return ast.AllowDecl(self._span(meta), str(name))
+
+    def param(self, meta, name, type_, network=None):
+        return ast.Param(self._span(meta), str(name), type_, str(network) if network is not None else None)
+
+    def guard(self, meta, expr):
+        return ("guard", expr)
+
+    def action_decl(self, meta, *parts):
+        parts = list(parts)
+        is_fault = False
+        if isinstance(parts[0], Token) and parts[0].type == "FAULT":
+            is_fault = True
+            parts.pop(0)
+        name = str(parts.pop(0))
+        body = parts.pop()
+        guard = None
+        if parts and isinstance(parts[-1], tuple):
+            guard = parts.pop()[1]
+        return ast.ActionDecl(self._span(meta), name, is_fault, tuple(parts), guard, body)
+
+    def invariant_decl(self, meta, name, body):
+        return ast.PropertyDecl(self._span(meta), "invariant", str(name), body)
+
+    def transition_decl(self, meta, name, body):
+        return ast.PropertyDecl(self._span(meta), "transition", str(name), body)
+
+    def reachable_decl(self, meta, name, body):
+        return ast.PropertyDecl(self._span(meta), "reachable", str(name), body)
+
+    def temporal_decl(self, meta, _kw, name, body):
+        return ast.PropertyDecl(self._span(meta), "temporal", str(name), body)
+
+    # types ------------------------------------------------------------
+    def bool_type(self, meta):
+        return ast.BoolType(self._span(meta))
+
+    def range_type(self, meta, low, high):
+        return ast.RangeType(self._span(meta), low, high)
+
+    def symmetric_type(self, meta, low, high):
+        return ast.SymmetricType(self._span(meta), low, high)
+
+    def enum_type(self, meta, *names):
+        return ast.EnumType(self._span(meta), tuple(str(n) for n in names))
+
+    def array_type(self, meta, index, element):
+        return ast.ArrayType(self._span(meta), index, element)
+
+    def set_type(self, meta, element):
+        return ast.SetType(self._span(meta), element)
+
+    def record_type(self, meta, *fields):
+        return ast.RecordType(self._span(meta), tuple(fields))
+
+    def optional_type(self, meta, inner):
+        return ast.OptionalType(self._span(meta), inner)
+
+    def named_type(self, meta, name):
+        return ast.NamedType(self._span(meta), str(name))
+
+    # statements -------------------------------------------------------
+    def block(self, meta, *stmts):
+        return ast.Block(self._span(meta), tuple(s for s in stmts if not isinstance(s, Token)))
+
+    def stmt(self, meta, inner, *_semicolon):
+        return inner
+
+    def lvalue(self, meta, name, *suffixes):
+        return ast.LValue(self._span(meta), str(name), tuple(suffixes))
+
+    def index_suffix(self, meta, expr):
+        return expr
+
+    def field_suffix(self, meta, name):
+        return str(name)
+
+    def assign(self, meta, target, value):
+        return ast.Assign(self._span(meta), target, "=", value)
+
+    def assign_add(self, meta, target, value):
+        return ast.Assign(self._span(meta), target, "+=", value)
+
+    def assign_sub(self, meta, target, value):
+        return ast.Assign(self._span(meta), target, "-=", value)
+
+    def let_stmt(self, meta, name, value):
+        return ast.Let(self._span(meta), str(name), value)
+
+    def send_stmt(self, meta, message, network=None):
+        return ast.Send(self._span(meta), message, str(network) if network is not None else None)
+
+    def require_stmt(self, meta, condition):
+        return ast.Require(self._span(meta), condition)
+
+    def assert_stmt(self, meta, condition):
+        return ast.Assert(self._span(meta), condition)
+
+    def skip_stmt(self, meta):
+        return ast.Skip(self._span(meta))
+
+    def elif_clause(self, meta, condition, block):
+        return ("elif", condition, block)
+
+    def else_clause(self, meta, block):
+        return ("else", block)
+
+    def where_clause(self, meta, expr):
+        return ("where", expr)
+
+    def if_stmt(self, meta, condition, block, *rest):
+        branches = [(condition, block)]
+        otherwise = None
+        for clause in rest:
+            if clause[0] == "elif":
+                branches.append((clause[1], clause[2]))
+            else:
+                otherwise = clause[1]
+        return ast.If(self._span(meta), tuple(branches), otherwise)
+
+    def for_stmt(self, meta, name, domain, *rest):
+        where = rest[0][1] if len(rest) == 2 else None
+        return ast.For(self._span(meta), str(name), domain, where, rest[-1])
+
+    def choose_stmt(self, meta, name, domain, *rest):
+        where = rest[0][1] if len(rest) == 2 else None
+        return ast.Choose(self._span(meta), str(name), domain, where, rest[-1])
+
+    def either_stmt(self, meta, *blocks):
+        return ast.Either(self._span(meta), tuple(blocks))
+
+    # expressions ------------------------------------------------------
+    def int_lit(self, meta, tok):
+        return ast.IntLit(self._tok_span(tok), int(tok))
+
+    def true_lit(self, meta):
+        return ast.BoolLit(self._span(meta), True)
+
+    def false_lit(self, meta):
+        return ast.BoolLit(self._span(meta), False)
+
+    def none_lit(self, meta):
+        return ast.NoneLit(self._span(meta))
+
+    def name(self, meta, tok):
+        return ast.Name(self._tok_span(tok), str(tok))
+
+    def quantifier(self, meta, tok):
+        return str(tok)
+
+    def binder(self, meta, *parts):
+        names = tuple(str(p) for p in parts[:-1])
+        return ast.Binder(self._span(meta), names, parts[-1])
+
+    def quantified(self, meta, quantifier, *rest):
+        return ast.Quantified(self._span(meta), quantifier, tuple(rest[:-1]), rest[-1])
+
+    def cond_expr(self, meta, condition, then, otherwise):
+        return ast.Conditional(self._span(meta), condition, then, otherwise)
+
+    def _binary(op):  # noqa: N805 - a method factory used in the class body
+        def method(self, meta, left, *rest):
+            return ast.Binary(self._span(meta), op, left, rest[-1])
+        return method
+
+    implies = _binary("implies")
+    or_expr = _binary("or")
+    and_expr = _binary("and")
+    in_expr = _binary("in")
+    not_in_expr = _binary("not in")
+    range_expr = _binary("..")
+    union_expr = _binary("|")
+    inter_expr = _binary("&")
+    add = _binary("+")
+    sub = _binary("-")
+    mul = _binary("*")
+    div = _binary("/")
+    mod = _binary("%")
+
+    def compare(self, meta, left, op, right):
+        return ast.Binary(self._span(meta), str(op), left, right)
+
+    def not_expr(self, meta, operand):
+        return ast.Unary(self._span(meta), "not", operand)
+
+    def neg(self, meta, operand):
+        return ast.Unary(self._span(meta), "-", operand)
+
+    def index(self, meta, base, idx):
+        return ast.Index(self._span(meta), base, idx)
+
+    def field_access(self, meta, base, name):
+        return ast.FieldAccess(self._span(meta), base, str(name))
+
+    def call(self, meta, function, *args):
+        return ast.Call(self._span(meta), str(function), tuple(args))
+
+    def pos_arg(self, meta, value):
+        return ast.Arg(self._span(meta), None, value)
+
+    def kw_arg(self, meta, name, value):
+        return ast.Arg(self._span(meta), str(name), value)
+
+    def next_expr(self, meta, operand):
+        return ast.Next(self._span(meta), operand)
+
+    def empty_set(self, meta):
+        return ast.SetLit(self._span(meta), ())
+
+    def set_lit(self, meta, *elements):
+        return ast.SetLit(self._span(meta), tuple(elements))
+
+    def set_comp(self, meta, element, *rest):
+        binders = tuple(r for r in rest if isinstance(r, ast.Binder))
+        condition = rest[-1] if rest and not isinstance(rest[-1], ast.Binder) else None
+        return ast.SetComp(self._span(meta), element, binders, condition)
+
+    def array_lit(self, meta, *elements):
+        return ast.ArrayLit(self._span(meta), tuple(elements))
+
+    # checks -------------------------------------------------------------
+    def spec_model(self, meta, tok):
+        return ast.SpecModel(self._span(meta), str(tok)[1:-1])
+
+    def spec_check(self, meta, *names):
+        return ast.SpecCheck(self._span(meta), tuple(str(n) for n in names))
+
+    def expect_holds(self, meta):
+        return ast.SpecExpect(self._span(meta), "holds", ())
+
+    def expect_violated(self, meta, *names):
+        return ast.SpecExpect(self._span(meta), "violated", tuple(str(n) for n in names))
+
+    def spec_expect(self, meta, expectation):
+        return expectation
+
+    def spec_engine(self, meta, name):
+        return ast.SpecEngine(self._span(meta), str(name))
+
+    def limit_name(self, meta, tok):
+        return str(tok)
+
+    def spec_limit(self, meta, name, value):
+        return ast.SpecLimit(self._span(meta), name, int(value))
+
+
+class _Children:
+    def __init__(self, children: list) -> None:
+        self.children = children

@@ -1,0 +1,107 @@
+"""Terminal rendering of results and traces.
+
+A trace is shown as its initial state in full, then one block per step: the
+action and its arguments, the messages received and sent, and only the
+variables (down to array elements and record fields) that changed.
+"""
+
+from __future__ import annotations
+
+from verify.ir import nodes as ir
+from verify.ir.evaluate import show_value
+from verify.ir.types import ArrayOf, Network, Record, Type, Value
+from verify.results import CheckResult
+from verify.traces.trace import Trace
+
+
+def changed_leaves(name: str, t: Type, old: Value, new: Value) -> list[tuple[str, str, str]]:
+    """(location, old, new) for every leaf that differs, descending into arrays and records."""
+    if old == new:
+        return []
+    if isinstance(t, ArrayOf):
+        out = []
+        for k, a, b in zip(t.index.values(), old, new):
+            out.extend(changed_leaves(f"{name}[{t.index.show(k)}]", t.element, a, b))
+        return out
+    if isinstance(t, Record):
+        out = []
+        for (fname, ft), a, b in zip(t.fields, old, new):
+            out.extend(changed_leaves(f"{name}.{fname}", ft, a, b))
+        return out
+    return [(name, show_value(t, old), show_value(t, new))]
+
+
+def render_trace(trace: Trace, system: ir.System, title: str | None = None) -> str:
+    types = {v.name: v.type for v in system.variables}
+    nets = {n.name: n for _, n in system.networks()}
+    lines = []
+    if title:
+        lines.append(title)
+    lines.append("  state 0 (initial):")
+    for name, value in zip(trace.variables, trace.initial):
+        t = types[name]
+        if isinstance(t, Network) and value == t.empty():
+            lines.append(f"    {name} = {{}}")
+            continue
+        lines.append(f"    {name} = {show_value(t, value)}")
+    previous = trace.initial
+    for k, step in enumerate(trace.steps, start=1):
+        args = ", ".join(f"{n}={_show_arg(system, step.action, n, v)}" for n, v in step.args)
+        lines.append(f"  step {k}: {step.action}({args})")
+        for net, msg in step.received:
+            lines.append(f"    received on {net}: {show_value(nets[net].element, msg)}")
+        for net, msg in step.sent:
+            lines.append(f"    sent on {net}: {show_value(nets[net].element, msg)}")
+        for name, old, new in zip(trace.variables, previous, step.state):
+            t = types[name]
+            if isinstance(t, Network):
+                if step.action.startswith(("Lose[", "Duplicate[")) and old != new:
+                    verb = "lost" if step.action.startswith("Lose[") else "duplicated"
+                    lines.append(f"    {verb} on {name}: {show_value(t.element, dict(step.args)['m'])}")
+                continue
+            for where, a, b in changed_leaves(name, t, old, new):
+                lines.append(f"    {where}: {a} -> {b}")
+        previous = step.state
+    if trace.failed_step:
+        lines.append(f"  step {len(trace.steps) + 1}: {trace.failed_step}  <- fails here")
+    return "\n".join(lines)
+
+
+def _show_arg(system: ir.System, action: str, name: str, value: Value) -> str:
+    from verify.traces.itf import action_param_types
+    params = dict(action_param_types(system, action) or [])
+    t = params.get(name)
+    if t is None or name == "position":
+        return str(value)
+    return show_value(t, value)
+
+
+def verdict_line(r: CheckResult) -> str:
+    mark = "ok  " if r.as_expected else ("FAIL" if r.verdict in ("holds", "violated", "error") else "??  ")
+    expected = f" (expected {r.expected})" if r.expected and not r.as_expected else ""
+    verdict = r.verdict
+    if r.verdict == "holds-bounded":
+        verdict = f"holds up to depth {r.depth}"
+    elif r.verdict == "inconclusive":
+        verdict = f"inconclusive ({r.stopped_by} reached)" if r.stopped_by else "inconclusive"
+    if r.kind == "reachable":
+        verdict += {"holds": " (reachable)", "violated": " (unreachable)"}.get(r.verdict, "")
+    stats = (f"{r.distinct_states:,} states, {r.generated_states:,} transitions, depth {r.depth}, "
+             f"{r.seconds:.2f}s")
+    trace = f", trace of {len(r.trace)} steps" if r.trace is not None and r.verdict != "error" else ""
+    return f"{mark} {r.check}: {r.property} {verdict}{expected}  [{stats}{trace}]"
+
+
+def explain(r: CheckResult) -> str:
+    if r.verdict == "error":
+        return f"  {r.message}"
+    if r.trace is None:
+        return ""
+    n = len(r.trace)
+    if r.kind == "reachable":
+        return f"  {r.property} is reached after {n} steps: {r.property_text}"
+    if r.kind == "deadlock":
+        return f"  After {n} steps no action is enabled (a deadlock). Add 'allow deadlock' to the check if runs may end."
+    if r.kind == "transition":
+        return f"  Step {n} violates the transition property {r.property}: {r.property_text}"
+    return f"  The state after step {n} violates {r.property}: {r.property_text}"

@@ -1,0 +1,275 @@
+"""Traces as ITF JSON (the Informal Trace Format of Apalache, ADR-015).
+
+Values follow ITF: integers as JSON numbers, sets as ``{"#set": [...]}``,
+functions (arrays, bags, fifo channels) as ``{"#map": [[k, v], ...]}``,
+records as objects, enum members as strings, messages and optionals as
+variants ``{"tag": ..., "value": ...}``. Each state's ``#meta`` holds the
+action that led to it, its arguments, and the messages sent and received.
+Reading checks every value against the model's types, so a corrupt or
+foreign trace is a :class:`~verify.errors.TraceProblem`, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from verify.errors import TraceProblem
+from verify.ir import nodes as ir
+from verify.ir.types import (ArrayOf, Bool, Enum, Int, Message, MessageUnion, Network, NoneType, Optional, Range,
+                             Record, SetOf, Symmetric, Type, Value)
+from verify.traces.trace import Step, Trace
+
+FORMAT_URL = "https://apalache-mc.org/docs/adr/015adr-trace.html"
+
+
+def encode(t: Type, v: Value) -> Any:
+    """A value of type t as an ITF JSON value."""
+    if isinstance(t, Bool):
+        return bool(v)
+    if isinstance(t, (Range, Int, Symmetric)):
+        return v
+    if isinstance(t, Enum):
+        return v
+    if isinstance(t, (Optional, NoneType)):
+        if v is None:
+            return {"tag": "None", "value": {}}
+        return {"tag": "Some", "value": encode(t.inner, v)}
+    if isinstance(t, ArrayOf):
+        return {"#map": [[encode(t.index, k), encode(t.element, x)] for k, x in zip(t.index.values(), v)]}
+    if isinstance(t, SetOf):
+        return {"#set": [encode(t.element, x) for x in t.ordered(v)]}
+    if isinstance(t, Record):
+        return {n: encode(ft, x) for (n, ft), x in zip(t.fields, v)}
+    if isinstance(t, Message):
+        return {"tag": t.name, "value": {n: encode(ft, x) for (n, ft), x in zip(t.fields, v[1:])}}
+    if isinstance(t, MessageUnion):
+        return encode(t.by_name(v[0]), v)
+    if isinstance(t, Network):
+        if t.kind == "set":
+            return {"#set": [encode(t.element, m) for m in t.in_flight(v)]}
+        if t.kind == "bag":
+            items = sorted(v, key=lambda mc: t.element.sort_key(mc[0]))
+            return {"#map": [[encode(t.element, m), c] for m, c in items]}
+        return {"#map": [[{"#tup": [encode(t.endpoint, s), encode(t.endpoint, d)]},
+                          [encode(t.element, m) for m in queue]]
+                         for (s, d), queue in zip(t.channels(), v) if queue]}
+    raise TypeError(f"cannot encode a value of type {t}")
+
+
+class _Bad(Exception):
+    pass
+
+
+def decode(t: Type, j: Any) -> Value:
+    """An ITF JSON value as a value of type t; raises _Bad if it does not fit."""
+    if isinstance(t, Bool):
+        if not isinstance(j, bool):
+            raise _Bad(f"expected true or false, got {_short(j)}")
+        return j
+    if isinstance(t, (Range, Int, Symmetric)):
+        if isinstance(j, dict) and set(j) == {"#bigint"}:
+            try:
+                j = int(j["#bigint"])
+            except (TypeError, ValueError):
+                raise _Bad(f"bad #bigint {_short(j)}") from None
+        if not isinstance(j, int) or isinstance(j, bool):
+            raise _Bad(f"expected an integer, got {_short(j)}")
+        if not t.contains(j) and not isinstance(t, Int):
+            raise _Bad(f"{j} is outside {t}")
+        return j
+    if isinstance(t, Enum):
+        if j not in t.members:
+            raise _Bad(f"expected one of {', '.join(t.members)}, got {_short(j)}")
+        return j
+    if isinstance(t, Optional):
+        tag, value = _variant(j)
+        if tag == "None":
+            return None
+        if tag != "Some":
+            raise _Bad(f"expected tag None or Some, got {tag!r}")
+        return decode(t.inner, value)
+    if isinstance(t, ArrayOf):
+        pairs = _map(j)
+        table = {}
+        for k, x in pairs:
+            table[decode(t.index, k)] = decode(t.element, x)
+        missing = [k for k in t.index.values() if k not in table]
+        if missing or len(table) != t.index.size():
+            raise _Bad(f"an array over {t.index} needs one entry per index")
+        return tuple(table[k] for k in t.index.values())
+    if isinstance(t, SetOf):
+        if not isinstance(j, dict) or set(j) != {"#set"} or not isinstance(j["#set"], list):
+            raise _Bad(f"expected {{\"#set\": [...]}}, got {_short(j)}")
+        return frozenset(decode(t.element, x) for x in j["#set"])
+    if isinstance(t, Record):
+        if not isinstance(j, dict) or set(j) != set(t.field_names()):
+            raise _Bad(f"expected a record with fields {', '.join(t.field_names())}, got {_short(j)}")
+        return tuple(decode(ft, j[n]) for n, ft in t.fields)
+    if isinstance(t, Message):
+        tag, value = _variant(j)
+        if tag != t.name or not isinstance(value, dict) or set(value) != set(t.field_names()):
+            raise _Bad(f"expected message {t.name}, got {_short(j)}")
+        return (t.name,) + tuple(decode(ft, value[n]) for n, ft in t.fields)
+    if isinstance(t, MessageUnion):
+        tag, _ = _variant(j)
+        try:
+            return decode(t.by_name(tag), j)
+        except KeyError:
+            raise _Bad(f"{tag!r} is not a message of this network") from None
+    if isinstance(t, Network):
+        if t.kind == "set":
+            return decode(SetOf(t.element), j)
+        if t.kind == "bag":
+            out = []
+            for m, c in _map(j):
+                if not isinstance(c, int) or isinstance(c, bool) or c < 1:
+                    raise _Bad(f"bad message count {_short(c)}")
+                out.append((decode(t.element, m), c))
+            return frozenset(out)
+        queues = {ch: () for ch in t.channels()}
+        for key, msgs in _map(j):
+            if not isinstance(key, dict) or set(key) != {"#tup"} or not isinstance(key["#tup"], list) \
+                    or len(key["#tup"]) != 2:
+                raise _Bad(f"expected a channel {{\"#tup\": [src, dst]}}, got {_short(key)}")
+            ch = (decode(t.endpoint, key["#tup"][0]), decode(t.endpoint, key["#tup"][1]))
+            if not isinstance(msgs, list):
+                raise _Bad("a channel's messages must be a list")
+            queues[ch] = tuple(decode(t.element, m) for m in msgs)
+        return tuple(queues[ch] for ch in t.channels())
+    raise _Bad(f"cannot decode a value of type {t}")
+
+
+def _variant(j: Any) -> tuple[str, Any]:
+    if not isinstance(j, dict) or set(j) != {"tag", "value"} or not isinstance(j["tag"], str):
+        raise _Bad(f"expected {{\"tag\": ..., \"value\": ...}}, got {_short(j)}")
+    return j["tag"], j["value"]
+
+
+def _map(j: Any) -> list:
+    if not isinstance(j, dict) or set(j) != {"#map"} or not isinstance(j["#map"], list):
+        raise _Bad(f"expected {{\"#map\": [[key, value], ...]}}, got {_short(j)}")
+    for pair in j["#map"]:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _Bad(f"a #map entry must be [key, value], got {_short(pair)}")
+    return j["#map"]
+
+
+def _short(j: Any) -> str:
+    text = json.dumps(j) if not isinstance(j, str) else repr(j)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ------------------------------------------------------------------ documents
+
+def action_param_types(system: ir.System, action: str) -> list[tuple[str, Type]] | None:
+    for a in system.actions:
+        if a.name == action:
+            out = []
+            for p in a.params:
+                out.append((p.name, p.type))
+                if a.builtin == "lose" and p.network is not None:
+                    if dict(system.networks())[p.network].kind == "fifo":
+                        out.append(("position", Int()))
+            return out
+    return None
+
+
+def trace_to_itf(trace: Trace, system: ir.System, meta: dict | None = None) -> dict:
+    """The ITF document of a trace."""
+    types = [v.type for v in system.variables]
+    net_types = {n.name: n for _, n in system.networks()}
+    states = []
+    for k, state in enumerate(trace.states()):
+        entry: dict[str, Any] = {"#meta": {"index": k}}
+        if k > 0:
+            step = trace.steps[k - 1]
+            params = dict(action_param_types(system, step.action) or [])
+            entry["#meta"]["action"] = step.action
+            entry["#meta"]["args"] = {n: encode(params[n], v) if n in params else v for n, v in step.args}
+            if step.received:
+                entry["#meta"]["received"] = [{"network": n, "message": encode(net_types[n].element, m)}
+                                              for n, m in step.received]
+            if step.sent:
+                entry["#meta"]["sent"] = [{"network": n, "message": encode(net_types[n].element, m)}
+                                          for n, m in step.sent]
+        for name, t, value in zip(trace.variables, types, state):
+            entry[name] = encode(t, value)
+        states.append(entry)
+    info = {"kind": trace.kind, "property": trace.property}
+    if trace.failed_step:
+        info["failed_step"] = trace.failed_step
+    info.update(meta or {})
+    return {
+        "#meta": {"format": "ITF", "format-description": FORMAT_URL, "source": system.path,
+                  "description": f"{trace.kind} for {trace.property}" if trace.property else trace.kind,
+                  "verify": info},
+        "vars": list(trace.variables),
+        "states": states,
+    }
+
+
+def read_itf(path: str | Path, system: ir.System) -> Trace:
+    """Read an ITF trace file against a model; every value is checked against its type."""
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TraceProblem(f"no such trace file: {path}") from None
+    except IsADirectoryError:
+        raise TraceProblem(f"{path} is a folder, not a trace file") from None
+    except UnicodeDecodeError:
+        raise TraceProblem(f"{path} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        from verify.errors import Span
+        raise TraceProblem(f"not valid JSON: {exc.msg}", Span(str(path), exc.lineno, exc.colno)) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("states"), list) or not doc["states"]:
+        raise TraceProblem(f"{path}: not an ITF trace: expected an object with a non-empty \"states\" list")
+    variables = [v.name for v in system.variables]
+    if isinstance(doc.get("vars"), list) and sorted(doc["vars"]) != sorted(variables):
+        raise TraceProblem(f"{path}: the trace's variables {doc['vars']} are not the model's {variables}")
+    meta = doc.get("#meta") if isinstance(doc.get("#meta"), dict) else {}
+    info = meta.get("verify") if isinstance(meta.get("verify"), dict) else {}
+    states: list[tuple] = []
+    steps: list[Step] = []
+    for k, entry in enumerate(doc["states"]):
+        if not isinstance(entry, dict):
+            raise TraceProblem(f"{path}: state {k} is not an object")
+        values = []
+        for v in system.variables:
+            if v.name not in entry:
+                raise TraceProblem(f"{path}: state {k} has no value for variable {v.name}")
+            try:
+                values.append(decode(v.type, entry[v.name]))
+            except _Bad as exc:
+                raise TraceProblem(f"{path}: state {k}, variable {v.name}: {exc}") from None
+        state = tuple(values)
+        states.append(state)
+        if k == 0:
+            continue
+        smeta = entry.get("#meta") if isinstance(entry.get("#meta"), dict) else {}
+        action = smeta.get("action")
+        if not isinstance(action, str):
+            raise TraceProblem(f"{path}: state {k} does not say which action led to it (#meta.action)")
+        params = action_param_types(system, action)
+        if params is None:
+            raise TraceProblem(f"{path}: state {k}: the model has no action {action!r}")
+        raw_args = smeta.get("args", {})
+        if not isinstance(raw_args, dict):
+            raise TraceProblem(f"{path}: state {k}: #meta.args must be an object")
+        args = []
+        for name, t in params:
+            if name not in raw_args:
+                raise TraceProblem(f"{path}: state {k}: action {action} needs argument {name}")
+            try:
+                args.append((name, decode(t, raw_args[name])))
+            except _Bad as exc:
+                raise TraceProblem(f"{path}: state {k}, argument {name}: {exc}") from None
+        extra = set(raw_args) - {n for n, _ in params}
+        if extra:
+            raise TraceProblem(f"{path}: state {k}: action {action} has no argument {sorted(extra)[0]}")
+        steps.append(Step(action, tuple(args), state))
+    return Trace(tuple(variables), states[0], tuple(steps), str(info.get("kind", "counterexample")),
+                 info.get("property") if isinstance(info.get("property"), str) else None,
+                 meta=dict(info))

@@ -1,0 +1,97 @@
+"""Replay: re-execute a trace against a model and say whether every step is legal.
+
+The trace's first state must be initial and each step must be a transition of
+the model (the named action, with the recorded arguments, leading to exactly
+the recorded state). Replay uses the same transition relation as the reference
+explorer, so an accepted trace is a real behaviour of the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from verify.errors import ModelRuntimeError
+from verify.explicit.transitions import Transitions
+from verify.ir import nodes as ir
+from verify.ir.evaluate import Frame, show_value
+from verify.traces.trace import Trace
+
+
+@dataclass
+class ReplayResult:
+    ok: bool
+    message: str
+    failed_step: int | None = None           # 0 = the initial state, k = step k
+    violated: list[tuple[str, int]] = field(default_factory=list)  # (property, first state index)
+
+
+def replay(trace: Trace, system: ir.System) -> ReplayResult:
+    transitions = Transitions(system)
+    problem = _check_initial(system, transitions, trace.initial)
+    if problem:
+        return ReplayResult(False, f"state 0 is not an initial state: {problem}", 0)
+    current = trace.initial
+    for k, step in enumerate(trace.steps, start=1):
+        index = next((i for i, a in enumerate(system.actions) if a.name == step.action), None)
+        if index is None:
+            return ReplayResult(False, f"step {k}: the model has no action {step.action}", k)
+        action = system.actions[index]
+        args = dict(step.args)
+        values = []
+        for p in action.params:
+            v = args[p.name]
+            if action.builtin == "lose" and dict(system.networks())[p.network].kind == "fifo":
+                v = (v, args["position"])
+            values.append(v)
+        label = (index, tuple(values))
+        shown = transitions.describe_label(label)
+        try:
+            if not _argument_available(transitions, current, label):
+                return ReplayResult(False, f"step {k}: {shown} cannot be taken: its message is not in flight", k)
+            outcomes = transitions.execute(current, label)
+        except ModelRuntimeError as exc:
+            return ReplayResult(False, f"step {k}: {shown} fails: {exc}", k)
+        if not outcomes:
+            return ReplayResult(False, f"step {k}: {shown} is not enabled in the state before it", k)
+        if not any(o.state == step.state for o in outcomes):
+            diff = _difference(system, outcomes[0].state, step.state)
+            return ReplayResult(False, f"step {k}: {shown} does not lead to the recorded state ({diff})", k)
+        current = step.state
+    violated = []
+    states = trace.states()
+    for p in system.properties:
+        if p.kind == "invariant":
+            for i, s in enumerate(states):
+                if not transitions.holds(p, s):
+                    violated.append((p.name, i))
+                    break
+        elif p.kind == "transition":
+            for i in range(1, len(states)):
+                if not transitions.holds(p, states[i - 1], states[i]):
+                    violated.append((p.name, i))
+                    break
+    return ReplayResult(True, f"all {len(trace.steps)} steps are legal transitions of the model", None, violated)
+
+
+def _argument_available(transitions: Transitions, state: ir.State, label) -> bool:
+    return any(candidate == label for candidate in transitions.labels(state)) if any(
+        p.network is not None for p in transitions.system.actions[label[0]].params) else True
+
+
+def _check_initial(system: ir.System, transitions: Transitions, state: ir.State) -> str | None:
+    for v, value in zip(system.variables, state):
+        if value not in v.initial:
+            return f"{v.name} = {show_value(v.type, value)} is not an initial value"
+    for cond, size in system.init_constraints:
+        from verify.ir.evaluate import compile_expr
+        if not compile_expr(cond)(Frame(state, [None] * size)):
+            return f"the 'initially' condition at line {cond.span.line} does not hold"
+    return None
+
+
+def _difference(system: ir.System, expected: ir.State, recorded: ir.State) -> str:
+    parts = []
+    for v, a, b in zip(system.variables, expected, recorded):
+        if a != b:
+            parts.append(f"{v.name} would be {show_value(v.type, a)}, the trace says {show_value(v.type, b)}")
+    return "; ".join(parts[:3]) or "states differ"

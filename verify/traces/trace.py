@@ -1,0 +1,48 @@
+"""Traces: an initial state and a list of steps, as plain data.
+
+A :class:`Trace` is what every engine returns for a violation (or a witness of
+a reachable property) and what ``verify replay`` re-executes. It knows nothing
+about how it is printed: ``verify.report`` renders it, ``verify.traces.itf``
+writes and reads it as ITF JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from verify.ir.types import Value
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transition: the action taken, its arguments and the state it led to."""
+
+    action: str
+    args: tuple[tuple[str, Value], ...]   # raw values, in parameter order
+    state: tuple[Value, ...]
+    sent: tuple[tuple[str, Value], ...] = ()       # (network, message)
+    received: tuple[tuple[str, Value], ...] = ()   # (network, message)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A run of a model: ``initial`` then ``steps``.
+
+    ``kind`` is "counterexample" (ends in a state, or a step, that violates
+    ``property``), "witness" (ends in a state satisfying a reachable property),
+    or "error" (the model failed while taking ``failed_step`` from the last state).
+    """
+
+    variables: tuple[str, ...]
+    initial: tuple[Value, ...]
+    steps: tuple[Step, ...]
+    kind: str = "counterexample"
+    property: str | None = None
+    failed_step: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def states(self) -> list[tuple[Value, ...]]:
+        return [self.initial] + [s.state for s in self.steps]
