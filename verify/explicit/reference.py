@@ -74,6 +74,7 @@ class ExplorationResult:
     model_error: ModelRuntimeError | None = None
     error_trace: Trace | None = None
     exhaustive: bool = False
+    states: list[ir.State] | None = None  # every reached state, if asked for (cross-checks)
 
 
 class Progress:
@@ -99,8 +100,10 @@ class Progress:
 
 
 def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
-            clock: Callable[[], float] = time.monotonic) -> ExplorationResult:
-    """Breadth-first search of every reachable state, checking every property of ``system``."""
+            clock: Callable[[], float] = time.monotonic, keep_states: bool = False) -> ExplorationResult:
+    """Breadth-first search of every reachable state, checking every property of ``system``.
+
+    With ``keep_states`` the result lists every reached state (for comparing engines)."""
     transitions = Transitions(system)
     invariants = [p for p in system.properties if p.kind == "invariant"]
     transition_props = [p for p in system.properties if p.kind == "transition"]
@@ -138,8 +141,10 @@ def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
             undecided -= check_state(state)
         stats.initial_states = len(parents)
         bounded = False
+        expanded = 0
         while queue and undecided > 0:
             state, depth = queue.popleft()
+            expanded += 1
             if limits.max_depth is not None and depth >= limits.max_depth:
                 if next(transitions.successors(state), None) is not None:
                     bounded = True
@@ -165,7 +170,7 @@ def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
             if limits.max_states is not None and len(parents) >= limits.max_states and queue:
                 stats.stopped_by = "max_states"
                 break
-            if len(parents) % 512 == 0 or not queue:
+            if expanded % 256 == 0:
                 if limits.time_limit is not None and clock() - start >= limits.time_limit and queue:
                     stats.stopped_by = "time_limit"
                     break
@@ -180,25 +185,27 @@ def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
         _finish(stats, parents, start, clock)
         return ExplorationResult({}, stats, exc, error_trace)
     _finish(stats, parents, start, clock)
-    exhaustive = stats.stopped_by is None and not bounded and undecided >= 0
     if bounded and stats.stopped_by is None:
         stats.stopped_by = "max_depth"
-    cut_short = stats.stopped_by is not None
-    searched_all = not queue and not cut_short
-    for p in invariants + transition_props + ([ir.Property("invariant", DEADLOCK, None, 0, None, "")]  # type: ignore[arg-type]
-                                              if check_deadlock else []):
-        if p.name in outcomes:
+    # Exhaustive only if the queue ran dry with nothing cut off. Stopping early
+    # because every property was already decided is not exhaustive, but then
+    # no property is left to be called "holds".
+    searched_all = not queue and stats.stopped_by is None
+    safety = [p.name for p in invariants + transition_props] + ([DEADLOCK] if check_deadlock else [])
+    for name in safety:
+        if name in outcomes:
             continue
         if searched_all:
-            outcomes[p.name] = Outcome("holds")
+            outcomes[name] = Outcome("holds")
         elif stats.stopped_by == "max_depth":
-            outcomes[p.name] = Outcome("holds-bounded")
+            outcomes[name] = Outcome("holds-bounded")
         else:
-            outcomes[p.name] = Outcome("inconclusive")
+            outcomes[name] = Outcome("inconclusive")
     for p in reachables:
         if p.name not in outcomes:
             outcomes[p.name] = Outcome("unreachable" if searched_all else "inconclusive")
-    return ExplorationResult(outcomes, stats, exhaustive=searched_all and exhaustive)
+    return ExplorationResult(outcomes, stats, exhaustive=searched_all,
+                             states=list(parents) if keep_states else None)
 
 
 def _finish(stats: Statistics, parents: dict, start: float, clock: Callable[[], float]) -> None:
