@@ -47,6 +47,7 @@ class Transitions:
             self._actions.append((action, guard, body))
         self._invariants = {p.name: compile_expr(p.body) for p in system.properties}
         self._init = [(compile_expr(c), size) for c, size in system.init_constraints]
+        self._network_names = {i: n.name for i, n in self.networks.items()}
 
     # ---------------------------------------------------------------- states
 
@@ -87,36 +88,40 @@ class Transitions:
         """Every (label, successor) pair of a state. A model error is raised with
         ``.label`` set to the step that caused it."""
         for label in self.labels(state):
-            for outcome in self.execute(state, label):
-                yield label, outcome.state
+            for frame in self._frames(state, label):
+                yield label, tuple(frame.vars)
 
     def execute(self, state: ir.State, label: Label) -> list[Outcome]:
-        """The outcomes of one step; empty if it is not enabled."""
+        """The outcomes of one step, with the messages taken and sent; empty if it is not enabled."""
+        names = self._network_names
+        return [Outcome(tuple(f.vars), tuple((names[i], m) for i, m in f.sent),
+                        tuple((names[i], m) for i, m in f.received)) for f in self._frames(state, label)]
+
+    def _frames(self, state: ir.State, label: Label) -> list[Frame]:
         k, args = label
         action, guard, body = self._actions[k]
         try:
             if action.builtin is not None:
                 return self._network_fault(action, state, args)
-            frame = Frame(list(state), [None] * action.frame_size)
+            local = [None] * action.frame_size
             for p, v in zip(action.params, args):
-                frame.locals[p.slot] = v
-            if guard is not None and not guard(frame):
+                local[p.slot] = v
+            # The guard reads the state as it is; the copy is made only for enabled steps.
+            if guard is not None and not guard(Frame(state, local)):
                 return []
+            frame = Frame(list(state), local)
             for p, v in zip(action.params, args):
                 if p.network is not None:
                     net = self.networks[p.network]
                     if not (net.kind == "set" and net.duplicating):
                         frame.vars[p.network] = network_remove(net, frame.vars[p.network], v)
                     frame.received.append((p.network, v))
-            frames = body(frame)
+            return body(frame)
         except ModelRuntimeError as exc:
             exc.label = label  # type: ignore[attr-defined]
             raise
-        names = {i: n.name for i, n in self.networks.items()}
-        return [Outcome(tuple(f.vars), tuple((names[i], m) for i, m in f.sent),
-                        tuple((names[i], m) for i, m in f.received)) for f in frames]
 
-    def _network_fault(self, action: ir.Action, state: ir.State, args: tuple) -> list[Outcome]:
+    def _network_fault(self, action: ir.Action, state: ir.State, args: tuple) -> list[Frame]:
         p = action.params[0]
         net = self.networks[p.network]
         value = state[p.network]
@@ -132,8 +137,9 @@ class Transitions:
             if net.capacity is not None and sum(c for _, c in value) >= net.capacity:
                 return []
             new = network_send(net, value, msg, action.span)
-        successor = state[:p.network] + (new,) + state[p.network + 1:]
-        return [Outcome(successor, (), ())]
+        frame = Frame(list(state), [])
+        frame.vars[p.network] = new
+        return [frame]
 
     # ---------------------------------------------------------------- naming
 

@@ -357,7 +357,15 @@ class Message(Type):
         return f"{self.name}({args})"
 
     def sort_key(self, value: Value) -> Any:
-        return tuple(t.sort_key(v) for (_, t), v in zip(self.fields, value[1:]))
+        cache = self._sort_keys
+        key = cache.get(value)
+        if key is None:
+            key = cache[value] = tuple(t.sort_key(v) for (_, t), v in zip(self.fields, value[1:]))
+        return key
+
+    @cached_property
+    def _sort_keys(self) -> dict[Value, Any]:
+        return {}
 
 
 @dataclass(frozen=True, eq=True)

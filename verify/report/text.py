@@ -87,7 +87,7 @@ def verdict_line(r: CheckResult) -> str:
     if r.kind == "reachable":
         verdict += {"holds": " (reachable)", "violated": " (unreachable)"}.get(r.verdict, "")
     stats = (f"{r.distinct_states:,} states, {r.generated_states:,} transitions, depth {r.depth}, "
-             f"{r.seconds:.2f}s")
+             f"{r.seconds:.2f}s, {r.states_per_second:,.0f} states/s, {r.peak_memory_mb:.0f} MB peak")
     trace = f", trace of {len(r.trace)} steps" if r.trace is not None and r.verdict != "error" else ""
     return f"{mark} {r.check}: {r.property} {verdict}{expected}  [{stats}{trace}]"
 
