@@ -22,6 +22,7 @@ from pathlib import Path
 from verify.errors import SpecProblem, UsageProblem
 from verify.explicit.reference import DEADLOCK, Limits, Progress, explore
 from verify.ir import nodes as ir
+from verify.ir.explain import explain_failure
 from verify.lang import ast
 from verify.lang.lower import ConstOverride, lower_model
 from verify.lang.parser import parse_expression, parse_model, parse_spec, read_source
@@ -194,8 +195,11 @@ def run_check(check: Check, progress: Progress | None = None) -> list[CheckResul
             continue
         outcome = result.outcomes[name]
         verdict = {"reachable": "holds", "unreachable": "violated"}.get(outcome.status, outcome.status)
+        explanation = None
+        if verdict == "violated" and kind == "invariant" and outcome.trace is not None:
+            explanation = explain_failure(prop, outcome.trace.states()[-1])
         out.append(CheckResult(property=name, kind=kind, verdict=verdict, expected=expected,
-                               trace=outcome.trace, property_text=text, **base))
+                               trace=outcome.trace, property_text=text, explanation=explanation, **base))
     return out
 
 

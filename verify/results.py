@@ -39,6 +39,7 @@ class CheckResult:
     trace_file: str | None = None
     message: str | None = None     # model error text, or what a bound means
     property_text: str = ""
+    explanation: str | None = None  # for a violated invariant: the failing binding and values
 
     @property
     def as_expected(self) -> bool:

@@ -26,4 +26,5 @@ def result_to_json(r: CheckResult) -> dict:
         "trace_length": len(r.trace) if r.trace is not None else None,
         "trace_file": r.trace_file,
         "message": r.message,
+        "explanation": r.explanation,
     }

@@ -104,4 +104,7 @@ def explain(r: CheckResult) -> str:
         return f"  After {n} steps no action is enabled (a deadlock). Add 'allow deadlock' to the check if runs may end."
     if r.kind == "transition":
         return f"  Step {n} violates the transition property {r.property}: {r.property_text}"
-    return f"  The state after step {n} violates {r.property}: {r.property_text}"
+    text = f"  The state after step {n} violates {r.property}: {r.property_text}"
+    if r.explanation:
+        text += f"\n  It fails {r.explanation}."
+    return text
