@@ -146,8 +146,12 @@ def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
             state, depth = queue.popleft()
             expanded += 1
             if limits.max_depth is not None and depth >= limits.max_depth:
+                # Not expanded, but a state without successors is still a deadlock.
                 if next(transitions.successors(state), None) is not None:
                     bounded = True
+                elif check_deadlock and DEADLOCK not in outcomes:
+                    outcomes[DEADLOCK] = Outcome("violated", trace_to(state, "counterexample", DEADLOCK))
+                    undecided -= 1
                 continue
             any_successor = False
             for label, succ in transitions.successors(state):

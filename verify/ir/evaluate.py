@@ -291,7 +291,12 @@ _COMPILERS: dict[type, Callable[[ir.Expr], Evaluator]] = {
 def network_send(net: Network, value: Value, msg: Value, span) -> Value:
     """The network after sending msg; a model error if it is over capacity."""
     if net.kind == "set":
-        return value | {msg}
+        new = value | {msg}
+        if net.capacity is not None and len(new) > net.capacity:
+            raise ModelRuntimeError(
+                f"network {net.name} would hold more than its capacity of {net.capacity} messages", span,
+                hint="raise its capacity or bound the senders")
+        return new
     if net.kind == "bag":
         counts = dict(value)
         counts[msg] = counts.get(msg, 0) + 1

@@ -65,10 +65,9 @@ def _children(e: ir.Expr) -> list[ir.Expr]:
         return [e.base, e.index]
     if isinstance(e, ir.FieldGet):
         return [e.base]
-    if isinstance(e, (ir.Quantified,)):
-        return [b.domain for b in e.bindings] + [e.body]
-    if isinstance(e, ir.SetComp):
-        return [b.domain for b in e.bindings] + [e.element] + ([e.condition] if e.condition else [])
+    if isinstance(e, (ir.Quantified, ir.SetComp)):
+        # Terms under an inner binder have no single value: show only the domains.
+        return [b.domain for b in e.bindings]
     if isinstance(e, (ir.SetLit, ir.ArrayLit)):
         return list(e.elements)
     if isinstance(e, ir.MakeTuple):
@@ -89,7 +88,7 @@ def explain_failure(prop: ir.Property, state: ir.State) -> str | None:
         terms: list[ir.Expr] = []
         _state_terms(body, terms)
         frame = Frame(state, [None] * prop.frame_size)
-        parts = [f"{expr_text(t)} = {show_value(t.type, compile_expr(t)(frame))}" for t in terms[:8]]
+        parts = _values(terms, frame)
         return ", ".join(parts) if parts else None
     frame = Frame(state, [None] * prop.frame_size)
     domains = [(b, sorted(compile_expr(b.domain)(frame), key=b.domain.type.element.sort_key))
@@ -109,12 +108,17 @@ def explain_failure(prop: ir.Property, state: ir.State) -> str | None:
     if not search(0):
         return None
     names = ", ".join(f"{b.name}={show_value(b.domain.type.element, frame.locals[b.slot])}" for b, _ in domains)
-    terms = []
+    terms: list[ir.Expr] = []
     _state_terms(body.body, terms)
+    parts = _values(terms, frame)
+    return f"for {names}: " + ", ".join(parts) if parts else f"for {names}"
+
+
+def _values(terms: list[ir.Expr], frame: Frame) -> list[str]:
     parts = []
     for t in terms[:8]:
         try:
             parts.append(f"{expr_text(t)} = {show_value(t.type, compile_expr(t)(frame))}")
-        except ModelRuntimeError:  # a term guarded by the implication may not be evaluable here
+        except ModelRuntimeError:  # a term guarded by an implication may not be evaluable here
             continue
-    return f"for {names}: " + ", ".join(parts) if parts else f"for {names}"
+    return parts
