@@ -183,12 +183,15 @@ def run_check(check: Check, progress: Progress | None = None) -> list[CheckResul
                 depth=stats.depth, seconds=stats.seconds, peak_memory_mb=stats.peak_memory_mb,
                 stopped_by=stats.stopped_by)
     out = []
+    if result.model_error is not None and not check.properties:
+        out.append(CheckResult(property="(model)", kind="model", verdict="error", expected=None,
+                               trace=result.error_trace, message=str(result.model_error), **base))
     for name in check.properties:
         prop = check.system.property(name)
         kind = prop.kind if prop is not None else "deadlock"
         text = prop.source if prop is not None else "some action is always enabled"
         expected = check.expected.get(name)
-        if result.model_error is not None:
+        if result.model_error is not None and name not in result.outcomes:
             out.append(CheckResult(property=name, kind=kind, verdict="error", expected=expected,
                                    trace=result.error_trace, message=str(result.model_error),
                                    property_text=text, **base))

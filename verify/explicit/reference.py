@@ -140,9 +140,16 @@ def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
             queue.append((state, 0))
             undecided -= check_state(state)
         stats.initial_states = len(parents)
+        if not parents:
+            raise ModelRuntimeError("the model has no initial state: its initial values and 'initially' "
+                                    "conditions exclude every combination",
+                                    system.init_constraints[0][0].span if system.init_constraints else None)
+        # With nothing to check the search still runs to the end: it counts the
+        # states and finds model errors.
+        nothing_to_check = undecided == 0
         bounded = False
         expanded = 0
-        while queue and undecided > 0:
+        while queue and (undecided > 0 or nothing_to_check):
             state, depth = queue.popleft()
             expanded += 1
             if limits.max_depth is not None and depth >= limits.max_depth:
@@ -182,12 +189,16 @@ def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
                     progress.tick(len(parents), len(queue), depth)
     except ModelRuntimeError as exc:
         label = getattr(exc, "label", None)
-        error_trace = trace_to(state, "error", None)  # noqa: F821 - state is bound when successors raise
-        if label is not None:
-            error_trace = Trace(error_trace.variables, error_trace.initial, error_trace.steps, "error", None,
-                                transitions.describe_label(label))
+        error_trace = None
+        if parents:
+            error_trace = trace_to(state, "error", None)  # noqa: F821 - bound whenever parents is not empty
+            if label is not None:
+                error_trace = Trace(error_trace.variables, error_trace.initial, error_trace.steps, "error", None,
+                                    transitions.describe_label(label))
         _finish(stats, parents, start, clock)
-        return ExplorationResult({}, stats, exc, error_trace)
+        # Violations found before the error stand; nothing else is decided.
+        found = {name: o for name, o in outcomes.items() if o.status in ("violated", "reachable")}
+        return ExplorationResult(found, stats, exc, error_trace)
     _finish(stats, parents, start, clock)
     if bounded and stats.stopped_by is None:
         stats.stopped_by = "max_depth"
