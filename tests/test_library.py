@@ -1,0 +1,148 @@
+"""Golden tests for the model library (models/*.model, specs/*.spec).
+
+Every spec of the library is pinned: for each property its verdict, the
+number of distinct states the search reached, and the length of its trace
+(the counterexample of a violated invariant, the witness of a reachable
+property; None for an invariant that holds). A change to the language, the
+explorer or a model that moves any of these numbers shows up here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from verify.check import load_check, run_check
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+
+# spec -> {property: (verdict, distinct states, trace length)}
+GOLDEN: dict[str, dict[str, tuple[str, int, int | None]]] = {
+    # Bully
+    "bully_correct": {
+        "SettledOneCoordinator": ("holds", 35717, None),
+        "SettledAgreement": ("holds", 35717, None),
+        "Elected": ("holds", 35717, 4),
+        "ReElected": ("holds", 35717, 5),
+    },
+    "bully_no_faults": {
+        "AtMostOneCoordinator": ("holds", 856, None),
+        "SettledAgreement": ("holds", 856, None),
+        "Elected": ("holds", 856, 4),
+    },
+    "bully_unreliable_fd": {
+        "AtMostOneCoordinator": ("violated", 7, 2),
+    },
+    # Ring
+    "ring_chang_roberts": {
+        "AtMostOneLeader": ("holds", 1988, None),
+        "LeaderIsMax": ("holds", 1988, None),
+        "KnownLeaderIsMax": ("holds", 1988, None),
+        "AllKnowLeader": ("holds", 1988, 8),
+    },
+    "ring_lcr": {
+        "AtMostOneLeader": ("holds", 10616, None),
+        "LeaderIsMax": ("holds", 10616, None),
+        "KnownLeaderIsMax": ("holds", 10616, None),
+        "AllKnowLeader": ("holds", 10616, 8),
+    },
+    "ring_repair": {
+        "AtMostOneLeader": ("holds", 3582, None),
+        "LeaderIsMaxAlive": ("holds", 3582, None),
+        "ElectedAfterCrash": ("holds", 3582, 5),
+    },
+    "ring_crash_during_election": {
+        "LeaderIsMaxAlive": ("violated", 1098, 5),
+    },
+    # ZooKeeper recipe
+    "zk_fencing": {
+        "OneSmallestZnode": ("holds", 2987, None),
+        "LiveLeaderOwnsSmallest": ("holds", 2987, None),
+        "OneLeaderAccepted": ("holds", 2987, None),
+        "LeaderElected": ("holds", 2987, 2),
+        "TakeOver": ("holds", 2987, 6),
+        "StaleRejected": ("holds", 2987, 9),
+    },
+    "zk_herd": {
+        "OneSmallestZnode": ("holds", 3827, None),
+        "LiveLeaderOwnsSmallest": ("holds", 3827, None),
+        "OneLeaderAccepted": ("holds", 3827, None),
+        "LeaderElected": ("holds", 3827, 2),
+        "TakeOver": ("holds", 3827, 6),
+        "StaleRejected": ("holds", 3827, 9),
+    },
+    "zk_paused_leader": {
+        "OneLeader": ("violated", 679, 6),
+    },
+    "zk_no_fencing": {
+        "OneLeaderAccepted": ("violated", 2238, 9),
+    },
+    # Raft with restarts
+    "raft_restart": {
+        "OneLeaderPerTerm": ("holds", 40183, None),
+        "LeaderElected": ("holds", 40183, 4),
+        "LeaderAfterRestart": ("holds", 40183, 7),
+    },
+    "raft_votedfor_lost": {
+        "OneLeaderPerTerm": ("violated", 390, 9),
+    },
+    "raft_stale_votes": {
+        "OneLeaderPerTerm": ("violated", 8085, 9),
+    },
+}
+
+SLOW = {"bully_correct", "raft_restart"}  # each over ~5 s
+
+# The step sequence of each broken variant's counterexample: the failure it
+# is meant to show, not just any failure.
+COUNTEREXAMPLES: dict[str, list[str]] = {
+    "bully_unreliable_fd": ["Suspect", "AnswerTimeout"],
+    "ring_crash_during_election": ["StartElection", "HandleElection", "HandleElection", "Crash", "HandleElection"],
+    "zk_paused_leader": ["Create", "Create", "ListChildren", "Pause", "Expire", "ListChildren"],
+    "zk_no_fencing": ["Create", "Create", "ListChildren", "Pause", "Expire", "ListChildren", "Act", "Resume",
+                      "Act"],
+    "raft_votedfor_lost": ["Timeout", "Timeout", "HandleRequestVote", "HandleVote", "BecomeLeader", "Restart",
+                           "HandleRequestVote", "HandleVote", "BecomeLeader"],
+    "raft_stale_votes": ["Timeout", "Timeout", "HandleRequestVote", "Timeout", "HandleRequestVote", "HandleVote",
+                         "HandleVote", "BecomeLeader", "BecomeLeader"],
+}
+
+_cache: dict[str, list] = {}
+
+
+def results(name: str) -> list:
+    if name not in _cache:
+        _cache[name] = run_check(load_check(SPECS / f"{name}.spec"))
+    return _cache[name]
+
+
+def _param(name: str):
+    return pytest.param(name, marks=pytest.mark.slow, id=name) if name in SLOW else pytest.param(name, id=name)
+
+
+@pytest.mark.parametrize("name", [_param(n) for n in GOLDEN])
+def test_library_spec_golden(name):
+    rs = results(name)
+    got = {r.property: (r.verdict, r.distinct_states, None if r.trace is None else len(r.trace.steps))
+           for r in rs}
+    assert got == GOLDEN[name]
+    for r in rs:
+        assert r.as_expected, (r.property, r.verdict, r.expected)
+        if r.verdict == "holds":
+            assert r.stopped_by is None  # exhaustive, not bounded
+
+
+@pytest.mark.parametrize("name", list(COUNTEREXAMPLES))
+def test_library_counterexample_shape(name):
+    (r,) = [r for r in results(name) if r.verdict == "violated"]
+    assert r.trace.kind == "counterexample"
+    assert [s.action for s in r.trace.steps] == COUNTEREXAMPLES[name]
+
+
+def test_library_specs_exist():
+    """Every pinned spec is on disk, and names a model of the library."""
+    for name in GOLDEN:
+        check = load_check(SPECS / f"{name}.spec")
+        assert Path(check.model_path).parent == ROOT / "models"
