@@ -120,14 +120,22 @@ def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
     def trace_to(state: ir.State, kind: str, prop: str | None, last: tuple[Label, ir.State] | None = None) -> Trace:
         return rebuild_trace(transitions, parents, state, kind, prop, names, last)
 
+    def holds(p: ir.Property, state: ir.State, succ: ir.State | None = None) -> bool:
+        try:
+            return transitions.holds(p, state, succ)
+        except ModelRuntimeError as exc:
+            exc.message = f"evaluating {p.name}: {exc.message}"
+            exc.state = state if succ is None else succ  # type: ignore[attr-defined]
+            raise
+
     def check_state(state: ir.State) -> int:
         decided = 0
         for p in invariants:
-            if p.name not in outcomes and not transitions.holds(p, state):
+            if p.name not in outcomes and not holds(p, state):
                 outcomes[p.name] = Outcome("violated", trace_to(state, "counterexample", p.name))
                 decided += 1
         for p in reachables:
-            if p.name not in outcomes and transitions.holds(p, state):
+            if p.name not in outcomes and holds(p, state):
                 outcomes[p.name] = Outcome("reachable", trace_to(state, "witness", p.name))
                 decided += 1
         return decided
@@ -165,7 +173,7 @@ def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
                 any_successor = True
                 stats.generated_states += 1
                 for p in transition_props:
-                    if p.name not in outcomes and not transitions.holds(p, state, succ):
+                    if p.name not in outcomes and not holds(p, state, succ):
                         outcomes[p.name] = Outcome(
                             "violated", trace_to(state, "counterexample", p.name, (label, succ)))
                         undecided -= 1
@@ -189,8 +197,13 @@ def explore(system: ir.System, limits: Limits, progress: Progress | None = None,
                     progress.tick(len(parents), len(queue), depth)
     except ModelRuntimeError as exc:
         label = getattr(exc, "label", None)
+        at = getattr(exc, "state", None)
         error_trace = None
-        if parents:
+        if at is not None and at in parents:
+            error_trace = trace_to(at, "error", None)
+        elif at is not None:  # a transition property failed on a step not yet recorded
+            error_trace = trace_to(state, "error", None)  # noqa: F821
+        elif parents:
             error_trace = trace_to(state, "error", None)  # noqa: F821 - bound whenever parents is not empty
             if label is not None:
                 error_trace = Trace(error_trace.variables, error_trace.initial, error_trace.steps, "error", None,

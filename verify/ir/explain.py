@@ -89,7 +89,7 @@ def explain_failure(prop: ir.Property, state: ir.State) -> str | None:
         _state_terms(body, terms)
         frame = Frame(state, [None] * prop.frame_size)
         parts = _values(terms, frame)
-        return ", ".join(parts) if parts else None
+        return "where " + ", ".join(parts) if parts else None
     frame = Frame(state, [None] * prop.frame_size)
     domains = [(b, sorted(compile_expr(b.domain)(frame), key=b.domain.type.element.sort_key))
                for b in body.bindings]

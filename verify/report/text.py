@@ -104,7 +104,8 @@ def explain(r: CheckResult) -> str:
         return f"  After {n} steps no action is enabled (a deadlock). Add 'allow deadlock' to the check if runs may end."
     if r.kind == "transition":
         return f"  Step {n} violates the transition property {r.property}: {r.property_text}"
-    text = f"  The state after step {n} violates {r.property}: {r.property_text}"
+    where = "The initial state" if n == 0 else f"The state after step {n}"
+    text = f"  {where} violates {r.property}: {r.property_text}"
     if r.explanation:
         text += f"\n  It fails {r.explanation}."
     return text
