@@ -14,7 +14,7 @@ from pathlib import Path
 
 from verify import __version__
 from verify.check import Overrides, discover, load_check, run_check
-from verify.errors import UsageProblem, VerifyError
+from verify.errors import Span, TraceProblem, UsageProblem, VerifyError
 from verify.explicit.reference import Progress
 from verify.lang.lower import lower_model
 from verify.lang.parser import parse_model, read_source
@@ -111,8 +111,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     overrides = Overrides(args.const, args.max_states, args.max_depth, args.time_limit)
-    paths = discover(args.paths)
     out_dir = Path(args.out) if args.out else None
+    if out_dir is not None:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageProblem(f"--out {args.out}: exists and is not a folder")
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageProblem(f"--out {args.out}: cannot create the folder: {exc.strerror or exc}") from None
+    paths = discover(args.paths)
     results: list[CheckResult] = []
     errors: list[dict] = []
     for path in paths:
@@ -125,6 +132,11 @@ def _check(args: argparse.Namespace) -> int:
             continue
         progress = None if args.quiet else Progress(sys.stderr, label=check.name)
         check_results = run_check(check, progress)
+        model_error = next((r.message for r in check_results if r.verdict == "error"), None)
+        if model_error is not None:
+            # A model error is bad input too: its one-line message goes to stderr
+            # (the trace leading to it is in the report).
+            print(model_error, file=sys.stderr)
         if out_dir is not None:
             _write_traces(out_dir, check, check_results)
         results.extend(check_results)
@@ -132,7 +144,7 @@ def _check(args: argparse.Namespace) -> int:
             _print_text(check, check_results, args.quiet)
     document = [result_to_json(r) for r in results] + errors
     if out_dir is not None:
-        write_atomic(out_dir / "results.json", json.dumps(document, indent=2) + "\n")
+        _write_report(out_dir / "results.json", json.dumps(document, indent=2) + "\n")
     if args.format == "json":
         print(json.dumps(document, indent=2))
     code = exit_code(results)
@@ -145,15 +157,31 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _print_text(check, results: list[CheckResult], quiet: bool) -> None:
+    error_shown = False
     for r in results:
         print(verdict_line(r))
+        if r.verdict == "error":
+            # Every property of the check fails with the same model error:
+            # show its trace and message once, under the first.
+            if not error_shown:
+                if r.trace is not None and not quiet:
+                    print(render_trace(r.trace, check.system))
+                print(explain(r))
+            error_shown = True
+            continue
         if quiet:
             continue
-        if r.trace is not None and (r.verdict == "error" or (r.verdict == "violated" and r.kind != "reachable")):
+        if r.trace is not None and r.verdict == "violated" and r.kind != "reachable":
             print(render_trace(r.trace, check.system))
             print(explain(r))
-        elif r.verdict == "error":
-            print(explain(r))
+
+
+def _write_report(path: Path, text: str) -> None:
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageProblem(f"cannot write {path}: {reason}") from None
 
 
 def _write_traces(out_dir: Path, check, results: list[CheckResult]) -> None:
@@ -164,9 +192,10 @@ def _write_traces(out_dir: Path, check, results: list[CheckResult]) -> None:
         doc = trace_to_itf(r.trace, check.system, {"check": check.name, "spec": check.spec_path,
                                                    "constants": check.system.constants})
         itf_path = base.with_suffix(".itf.json")
-        write_atomic(itf_path, json.dumps(doc, indent=1) + "\n")
+        _write_report(itf_path, json.dumps(doc, indent=1) + "\n")
         title = f"{r.property}: {r.verdict} ({check.name}, {len(r.trace)} steps)"
-        write_atomic(base.with_suffix(".txt"), render_trace(r.trace, check.system, title) + "\n" + explain(r) + "\n")
+        _write_report(base.with_suffix(".txt"),
+                      render_trace(r.trace, check.system, title) + "\n" + explain(r) + "\n")
         r.trace_file = str(itf_path)
 
 
@@ -182,19 +211,33 @@ def _parse(args: argparse.Namespace) -> int:
 
 def _replay(args: argparse.Namespace) -> int:
     from verify.check import _cli_constants
-    model = parse_model(read_source(args.model), args.model)
-    overrides = _cli_constants(Overrides(args.const))
-    trace_consts = _trace_constants(args.trace)
-    given = {o.name for o in overrides}
     from verify.lang.lower import ConstOverride
     from verify.lang.parser import parse_expression
+    model = parse_model(read_source(args.model), args.model)
+    overrides = _cli_constants(Overrides(args.const))
+    given = {o.name for o in overrides}
     declared = {d.name for d in model.decls if d.__class__.__name__ == "ConstDecl"}
-    for name, value in trace_consts.items():
-        if name not in given and name in declared:
-            overrides.append(ConstOverride(name, parse_expression(json.dumps(value) if not isinstance(value, bool)
-                                                                  else str(value).lower(), "trace"),
-                                           None, "trace"))
-    system = lower_model(model, overrides)
+    # The constants a trace was found with (a verify trace records them) are
+    # the defaults; --const still wins.
+    where = Span.whole_file(args.trace)
+    from_trace: list[str] = []
+    for name, value in _trace_constants(args.trace).items():
+        if name in given or name not in declared:
+            continue
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        try:
+            expr = parse_expression(text, f"{args.trace}: constant {name}")
+        except VerifyError as exc:
+            raise TraceProblem(f"constant {name} = {text[:40]}: {exc.message}", where) from None
+        overrides.append(ConstOverride(name, expr, where, "trace"))
+        from_trace.append(f"{name}={text}")
+    try:
+        system = lower_model(model, overrides)
+    except VerifyError as exc:
+        if from_trace and (exc.span is None or exc.span.file != args.trace):
+            note = f"with the constants recorded in {args.trace}: {', '.join(from_trace)}"
+            exc.hint = f"{exc.hint}; {note}" if exc.hint else note
+        raise
     trace = read_itf(args.trace, system)
     result = replay(trace, system)
     if args.format == "json":
@@ -209,12 +252,17 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _trace_constants(path: str) -> dict:
+    """The integer and boolean constants recorded in a verify trace's #meta, or {} (read_itf reports the rest)."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        consts = doc["#meta"]["verify"]["constants"]
-        return {k: v for k, v in consts.items() if isinstance(v, (int, bool))}
-    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return {}
+    meta = doc.get("#meta") if isinstance(doc, dict) else None
+    info = meta.get("verify") if isinstance(meta, dict) else None
+    consts = info.get("constants") if isinstance(info, dict) else None
+    if not isinstance(consts, dict):
+        return {}
+    return {k: v for k, v in consts.items() if isinstance(k, str) and isinstance(v, (int, bool))}
 
 
 if __name__ == "__main__":

@@ -15,7 +15,10 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Span:
-    """A place in a source file: 1-based line and column, plus the end column."""
+    """A place in a source file: 1-based line and column, plus the end column.
+
+    A span with line 0 stands for a whole file (a trace file that is valid
+    JSON but not a valid trace has no better place to point at)."""
 
     file: str
     line: int
@@ -23,7 +26,13 @@ class Span:
     end_line: int = 0
     end_column: int = 0
 
+    @classmethod
+    def whole_file(cls, file: str) -> "Span":
+        return cls(str(file), 0, 0)
+
     def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
         return f"{self.file}:{self.line}:{self.column}"
 
 
@@ -43,7 +52,9 @@ class VerifyError(Exception):
     def __str__(self) -> str:
         where = f"{self.span}: " if self.span else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{self.kind}: {self.message}{hint}"
+        text = f"{where}{self.kind}: {self.message}{hint}"
+        # One line, always: a message quoting user text must not break it.
+        return text.replace("\r", " ").replace("\n", " ")
 
     def render(self) -> str:
         """The one-line message, then the source line with a caret under the column."""
@@ -54,11 +65,17 @@ class VerifyError(Exception):
         width = 1
         if self.span.end_line == self.span.line and self.span.end_column > self.span.column:
             width = self.span.end_column - self.span.column
-        caret = " " * (self.span.column - 1) + "^" * max(1, width)
+        column = max(1, self.span.column)
+        if len(line) > 100:  # show a window of a very long line around the column
+            left = max(0, column - 60)
+            line = ("..." if left else "") + line[left:left + 100] + ("..." if left + 100 < len(line) else "")
+            column = column - left + (3 if left else 0)
+            width = min(width, 40)
+        caret = " " * (column - 1) + "^" * max(1, width)
         return f"{text}\n    {line}\n    {caret}"
 
     def _source_line(self) -> str | None:
-        if self.span is None:
+        if self.span is None or self.span.line <= 0:
             return None
         source = self.source
         if source is None:
@@ -66,9 +83,11 @@ class VerifyError(Exception):
                 source = Path(self.span.file).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 return None
-        lines = source.splitlines()
+        lines = source.split("\n")  # as the parser counts lines: only "\n" ends one
         if 1 <= self.span.line <= len(lines):
-            return lines[self.span.line - 1].expandtabs(1)
+            line = lines[self.span.line - 1].rstrip("\r").expandtabs(1)
+            # Other control characters would garble the terminal line.
+            return "".join(ch if ch.isprintable() else " " for ch in line)
         return None
 
 

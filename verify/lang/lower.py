@@ -19,12 +19,68 @@ from typing import Any
 from verify.errors import ModelRuntimeError, Span, TypeProblem, VerifyError
 from verify.ir import nodes as ir
 from verify.ir.evaluate import Frame, compile_expr
-from verify.ir.types import (ArrayOf, Bool, Enum, Int, Message, MessageUnion, Network, NoneType, Optional,
-                             Range, Record, SetOf, Symmetric, Type, Value, is_index_type, is_numeric)
+from verify.ir.types import (ENUMERATION_LIMIT, ArrayOf, Bool, Enum, Int, Message, MessageUnion, Network, NoneType,
+                             Optional, Range, Record, SetOf, Symmetric, Type, Value, is_index_type, is_numeric)
 from verify.lang import ast
 
 BUILTINS = ("len", "min", "max", "abs")
 FAULT_COUNTER = "faults_used"
+
+# A stored value (an array, a record, a fifo network's channels) has at most
+# this many slots: a bigger one would not fit in memory, one state at a time.
+CELL_LIMIT = 1_000_000
+# Constant arithmetic is exact, but a result this large is a mistake (and
+# Python will not even print an integer of more than 4300 digits).
+INT_LIMIT = 10 ** 100
+
+
+def capped_size(t: Type, cap: int = ENUMERATION_LIMIT) -> int:
+    """The number of values of a finite type, or cap + 1 if it is larger than cap.
+
+    Unlike ``t.size()`` this never builds a huge integer (a set of a big range
+    has 2**n values), so it answers at once for any type."""
+    if isinstance(t, (Range, Symmetric)):
+        return min(max(0, t.high - t.low + 1), cap + 1)
+    if isinstance(t, SetOf):
+        n = capped_size(t.element, cap)
+        return 2 ** n if n < cap.bit_length() else cap + 1
+    if isinstance(t, ArrayOf):
+        n, e = capped_size(t.index, cap), capped_size(t.element, cap)
+        if e <= 1 or n == 0:
+            return 1
+        total = 1
+        for _ in range(n):
+            total *= e
+            if total > cap:
+                return cap + 1
+        return total
+    if isinstance(t, (Record, Message)):
+        total = 1
+        for _, ft in t.fields:
+            total *= capped_size(ft, cap)
+            if total > cap:
+                return cap + 1
+        return total
+    if isinstance(t, Optional):
+        return min(1 + capped_size(t.inner, cap), cap + 1)
+    if not t.finite:
+        return cap + 1
+    try:
+        return min(t.size(), cap + 1)
+    except (TypeError, NotImplementedError):
+        return cap + 1
+
+
+def cells(t: Type, cap: int = CELL_LIMIT) -> int:
+    """How many slots a value of type t takes (arrays and records hold one per element), capped at cap + 1."""
+    if isinstance(t, ArrayOf):
+        n = capped_size(t.index, cap)
+        return min(n * cells(t.element, cap), cap + 1)
+    if isinstance(t, Record):
+        return min(sum(cells(ft, cap) for _, ft in t.fields), cap + 1)
+    if isinstance(t, Optional):
+        return cells(t.inner, cap)
+    return 1
 
 
 class Unknown(Type):
@@ -60,6 +116,8 @@ def describe(t: Type) -> str:
         return "an integer"
     if isinstance(t, SetOf) and isinstance(t.element, Unknown):
         return "the empty set"
+    if isinstance(t, ArrayOf) and isinstance(t.index, Range) and t.index.name == "<literal>":
+        return f"an array literal of {t.index.size()} elements"
     return str(t)
 
 
@@ -117,6 +175,38 @@ def unify(a: Type, b: Type) -> Type | None:
         return b
     if assignable(b, a):
         return a
+    return None
+
+
+def _show(*args) -> str:
+    """A value as the language writes it, shown with the first of the types that can show it."""
+    *types, value = args
+    for t in types:
+        try:
+            return t.show(value) if t.finite else _show_loose(value)
+        except Exception:  # noqa: BLE001 - a type may not know a value from outside its domain
+            continue
+    return _show_loose(value)
+
+
+def _show_loose(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(_show_loose(v) for v in value)) + "}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_show_loose(v) for v in value) + "]"
+    return str(value)
+
+
+def _with_none(a: Type, b: Type) -> Type | None:
+    """The element type of a literal that lists none beside values of a type: that type made optional."""
+    if isinstance(a, NoneType) and not isinstance(b, (NoneType, Optional, Unknown)):
+        return Optional(b)
+    if isinstance(b, NoneType) and not isinstance(a, (NoneType, Optional, Unknown)):
+        return Optional(a)
     return None
 
 
@@ -336,7 +426,11 @@ class Lowering:
             if not is_index_type(index):
                 raise self.error(f"an array index must be bool, a range, an enum or a symmetric type, not "
                                  f"{describe(index)}", t.index.span)
-            return ArrayOf(index, self.storable(self.resolve_type(t.element), t.element.span))
+            array = ArrayOf(index, self.storable(self.resolve_type(t.element), t.element.span))
+            if cells(array) > CELL_LIMIT:
+                raise self.error(f"the array type {array} has more than {CELL_LIMIT:,} elements, too many to store",
+                                 t.span)
+            return array
         if isinstance(t, ast.SetType):
             return SetOf(self.storable(self.resolve_type(t.element), t.element.span))
         if isinstance(t, ast.RecordType):
@@ -364,7 +458,19 @@ class Lowering:
     def storable(self, t: Type, span: Span) -> Type:
         if isinstance(t, (Message, Network)) or not t.finite:
             raise self.error(f"{describe(t)} cannot be stored in a variable", span)
+        if cells(t) > CELL_LIMIT:
+            raise self.error(f"a value of type {t} has more than {CELL_LIMIT:,} elements, too many to store", span)
         return t
+
+    def enumerate(self, t: Type, span: Span, what: str) -> tuple[Value, ...]:
+        """Every value of t, or a type error if there are too many to list."""
+        if capped_size(t) > ENUMERATION_LIMIT:
+            raise self.error(f"{what}: type {t} has more than {ENUMERATION_LIMIT:,} values, too many to enumerate",
+                             span)
+        try:
+            return t.values()
+        except (OverflowError, TypeError):
+            raise self.error(f"{what}: the values of {describe(t)} cannot be enumerated", span) from None
 
     def suggest(self, name: str, candidates) -> str | None:
         import difflib
@@ -423,6 +529,9 @@ class Lowering:
             if not is_index_type(endpoint):
                 raise self.error("src/dst of a fifo network's messages must be ids (a range, enum or symmetric "
                                  "type)", d.span)
+            if capped_size(endpoint, CELL_LIMIT) ** 2 > CELL_LIMIT:
+                raise self.error(f"fifo network {d.name} would have more than {CELL_LIMIT:,} channels (one per "
+                                 f"pair of {endpoint} ids)", d.span)
         if d.kind in ("bag", "fifo") and capacity is None:
             raise self.error(f"a {d.kind} network needs a bound: add ', capacity = K'", d.span,
                              hint="a set needs none: it is finite by construction")
@@ -453,10 +562,7 @@ class Lowering:
             raise self.error(f"variable {d.name} has no initial value", d.span,
                              hint="write '= value', '= any' or 'in {...}'")
         if d.init_kind == "any":
-            try:
-                initial = t.values()
-            except OverflowError as exc:
-                raise self.error(f"'= any' for {d.name}: {exc}", d.span) from None
+            initial = self.enumerate(t, d.span, f"'= any' for {d.name}")
         elif d.init_kind == "value":
             value, vt = self.const_value(d.init)
             initial = (self.initial_value(d, t, value, vt),)
@@ -464,7 +570,9 @@ class Lowering:
             value, vt = self.const_value(d.init)
             if not isinstance(vt, SetOf):
                 raise self.error(f"'in' needs a set of initial values, not {describe(vt)}", d.init.span)
-            ordered = sorted(value, key=lambda v: t.sort_key(v) if t.contains(v) else 0)
+            # Values of the variable's type first, in its order; the others
+            # (broadcast to an array, or out of the domain) after, as they come.
+            ordered = sorted(value, key=lambda v: (0, t.sort_key(v)) if t.contains(v) else (1,))
             initial = tuple(self.initial_value(d, t, v, vt.element) for v in ordered)
             if not initial:
                 raise self.error(f"variable {d.name} has no initial value: the set is empty", d.init.span)
@@ -480,8 +588,8 @@ class Lowering:
             raise self.error(f"the initial value of {d.name} is {describe(vt)}, but {d.name} is {describe(t)}",
                              d.init.span)
         if not t.contains(value):
-            raise self.error(f"initial value {vt.show(value) if vt.finite else value} is outside the domain "
-                             f"{t} of {d.name}", d.init.span)
+            raise self.error(f"initial value {_show(vt, t, value)} is outside the domain {t} of {d.name}",
+                             d.init.span)
         return value
 
     # ---------------------------------------------------------------- actions
@@ -511,12 +619,10 @@ class Lowering:
             elif isinstance(t, Message):
                 raise self.error(f"message parameter {p.name} needs a network: '{p.name}: {t.name} from NET'",
                                  p.span)
+            elif capped_size(t) > ENUMERATION_LIMIT or not t.finite:
+                raise self.error(f"parameter {p.name} ranges over {describe(t)}, too large to enumerate", p.span)
             else:
-                try:
-                    t.values()
-                except (OverflowError, TypeError):
-                    raise self.error(f"parameter {p.name} ranges over {describe(t)}, too large to enumerate",
-                                     p.span) from None
+                self.enumerate(t, p.span, f"parameter {p.name}")
             slot = scope.bind(p.name, t)
             params.append(ir.Param(p.name, slot, t, network))
         guard = None
@@ -672,7 +778,7 @@ class Lowering:
         if not assignable(value.type, t):
             raise self.error(f"cannot assign {describe(value.type)} to {text}, which is {describe(t)}", s.span)
         if isinstance(value, ir.Const) and t.finite and not isinstance(t, ArrayOf) and not t.contains(value.value):
-            shown = value.type.show(value.value) if value.type.finite else str(value.value)
+            shown = _show(value.type, t, value.value)
             raise self.error(f"value {shown} is outside the domain {t} of {text}", s.value.span)
         return ir.Assign(s.span, index, target.name, tuple(path), value, t, text)
 
@@ -776,10 +882,7 @@ class Lowering:
             return ir.VarRef(self.variables[index].type, e.span, index, e.name)
         if e.name in self.types:
             t = self.types[e.name]
-            try:
-                values = t.values()
-            except OverflowError as exc:
-                raise self.error(f"type {e.name} used as a set: {exc}", e.span) from None
+            values = self.enumerate(t, e.span, f"type {e.name} used as a set")
             return ir.Const(SetOf(t), e.span, frozenset(values))
         if e.name in self.declared:
             kind = self.declared[e.name][0]
@@ -866,10 +969,18 @@ class Lowering:
     def fold(self, x: ir.Expr) -> ir.Expr:
         """Evaluate an expression over constants now (errors, e.g. 1/0, surface at check time)."""
         if isinstance(x, ir.Binary) and isinstance(x.left, ir.Const) and isinstance(x.right, ir.Const):
+            if x.op == ".." and x.right.value - x.left.value >= ENUMERATION_LIMIT:
+                raise self.error(f"the range {x.left.value}..{x.right.value} has more than {ENUMERATION_LIMIT:,} "
+                                 "values, too many to build as a set", x.span,
+                                 hint="declare a range type (type T = a..b) to bound a variable instead")
             try:
-                return ir.Const(x.type, x.span, compile_expr(x)(Frame([], [])))
+                value = compile_expr(x)(Frame([], []))
             except ModelRuntimeError as exc:
                 raise self.error(exc.message, x.span) from None
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT_LIMIT:
+                raise self.error("the value of this constant expression is too large (more than 100 digits)",
+                                 x.span)
+            return ir.Const(x.type, x.span, value)
         return x
 
     def expr_Conditional(self, e: ast.Conditional, scope: _Scope) -> ir.Expr:
@@ -925,6 +1036,8 @@ class Lowering:
         for x in elems:
             u = x.type if isinstance(t, Unknown) else unify(t, x.type)
             if u is None:
+                u = _with_none(t, x.type)
+            if u is None:
                 raise self.error(f"set elements mix {describe(t)} and {describe(x.type)}", x.span)
             t = u
         lit = ir.SetLit(SetOf(t), e.span, tuple(elems))
@@ -937,6 +1050,8 @@ class Lowering:
         t = elems[0].type
         for x in elems[1:]:
             u = unify(t, x.type)
+            if u is None:
+                u = _with_none(t, x.type)
             if u is None:
                 raise self.error(f"array elements mix {describe(t)} and {describe(x.type)}", x.span)
             t = u
@@ -1023,7 +1138,8 @@ class Lowering:
                 raise self.error(f"field {name} of {e.function} is {describe(ft)}, not {describe(value.type)}",
                                  a.span)
             if isinstance(value, ir.Const) and not ft.contains(value.value):
-                raise self.error(f"value {value.value} is outside the domain {ft} of field {name}", a.span)
+                raise self.error(f"value {_show(value.type, ft, value.value)} is outside the domain {ft} of field "
+                                 f"{name}", a.span)
             given[name] = value
         missing = [n for n in names if n not in given]
         if missing:
@@ -1050,6 +1166,8 @@ def lower_model(model: ast.ModelFile, overrides: list[ConstOverride] | None = No
         return Lowering(model, overrides or []).run(extra_properties or [], allow_deadlock)
     except OverflowError as exc:
         raise TypeProblem(str(exc), model.span) from None
+    except RecursionError:
+        raise TypeProblem("the model is nested too deeply to check", model.span) from None
     except VerifyError:
         raise
 

@@ -12,10 +12,11 @@ and it keeps positions so every AST node has a span.
 
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from verify.errors import Span, SyntaxProblem, UsageProblem, VerifyError
@@ -39,11 +40,18 @@ def read_source(path: str | Path) -> str:
     if p.is_dir():
         raise UsageProblem(f"{path} is a folder, not a file")
     try:
-        return p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageProblem(f"{path} is not UTF-8 text (byte {exc.start})") from None
+        data = p.read_bytes()
     except OSError as exc:
         raise UsageProblem(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
+        shown = data.decode("utf-8", errors="replace")
+        raise SyntaxProblem(f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded",
+                            Span(str(path), line, column), hint="save it as UTF-8", source=shown) from None
 
 
 def parse_model(text: str, path: str = "<model>") -> ast.ModelFile:
@@ -59,24 +67,59 @@ def parse_spec(text: str, path: str = "<spec>") -> ast.SpecFile:
 
 
 def parse_expression(text: str, path: str = "<expression>") -> ast.Expr:
-    """Parse a single expression (used for --const values and tests)."""
-    decls = _parse(f"const __value__ = {text}", path, "model_file", column_shift=len("const __value__ = "))
+    """Parse a single expression (used for --const values and tests).
+
+    Positions in errors are columns of ``text`` itself (on its first line)."""
+    prefix = "const __value__ = "
+    decls = _parse(prefix + text, path, "model_file", column_shift=len(prefix), shown=text)
     if len(decls) != 1 or not isinstance(decls[0], ast.ConstDecl):
         raise SyntaxProblem(f"not a single expression: {text!r}", Span(path, 1, 1), source=text)
     return decls[0].value
 
 
-def _parse(text: str, path: str, start: str, column_shift: int = 0) -> list:
+# Deeper parse trees than this are refused with a clear message: turning them
+# into an AST, checking and evaluating them all recurse once per level, and
+# Python's stack would overflow long before any real model nests this deep.
+MAX_NESTING = 200
+# Integer literals longer than this are refused (Python will not even convert
+# more than 4300 digits, and no model needs a number beyond 10**100).
+MAX_INT_DIGITS = 100
+
+
+def _parse(text: str, path: str, start: str, column_shift: int = 0, shown: str | None = None) -> list:
     try:
         tree = _parser().parse(text, start=start)
     except UnexpectedInput as exc:
-        raise _syntax_error(exc, text, path, start, column_shift) from None
+        raise _syntax_error(exc, text, path, start, column_shift, shown) from None
+    _check_nesting(tree, path, text if shown is None else shown, column_shift)
     try:
-        return _ToAst(path).transform(tree).children
+        return _ToAst(path, column_shift).transform(tree).children
     except VisitError as exc:
         if isinstance(exc.orig_exc, VerifyError):
             raise exc.orig_exc from None
+        if isinstance(exc.orig_exc, RecursionError):  # _check_nesting should make this impossible
+            raise SyntaxProblem("the text is nested too deeply", Span(path, 1, 1)) from None
         raise
+    except RecursionError:
+        raise SyntaxProblem("the text is nested too deeply", Span(path, 1, 1)) from None
+
+
+def _check_nesting(tree: Tree, path: str, text: str, shift: int) -> None:
+    """Refuse a parse tree deeper than MAX_NESTING, pointing at the first too-deep construct."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            meta = node.meta
+            line = getattr(meta, "line", 1) or 1
+            column = getattr(meta, "column", 1) or 1
+            if line == 1:
+                column = max(1, column - shift)
+            raise SyntaxProblem(f"this is nested more than {MAX_NESTING} levels deep", Span(path, line, column),
+                                hint="split the expression, or the type, into named parts", source=text)
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, depth + 1))
 
 
 _TOKEN_WORDS = {
@@ -105,56 +148,110 @@ def _describe_expected(expected: set[str]) -> str:
     return "expected " + ", ".join(items)
 
 
-def _syntax_error(exc: UnexpectedInput, text: str, path: str, start: str, shift: int) -> SyntaxProblem:
+_DECL_KEYWORDS = {"CONST", "TYPE", "VAR", "MESSAGE", "NETWORK", "ACTION", "FAULT", "INVARIANT", "TRANSITION",
+                  "REACHABLE", "TEMPORAL", "INITIALLY", "ALLOW", "MODEL", "CHECK", "EXPECT", "ENGINE"}
+
+
+def _unclosed_brace(text: str) -> tuple[int, int] | None:
+    """Line and column of the last '{' that is never closed (outside comments and strings)."""
+    opened: list[tuple[int, int]] = []
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        in_string = False
+        for col, ch in enumerate(line, start=1):
+            if ch == '"':
+                in_string = not in_string
+            elif in_string:
+                continue
+            elif ch == "#":
+                break
+            elif ch == "{":
+                opened.append((line_no, col))
+            elif ch == "}" and opened:
+                opened.pop()
+    return opened[-1] if opened else None
+
+
+def _syntax_error(exc: UnexpectedInput, text: str, path: str, start: str, shift: int,
+                  shown: str | None = None) -> SyntaxProblem:
+    source = text if shown is None else shown
     line = getattr(exc, "line", None) or 1
     column = getattr(exc, "column", None) or 1
+    if not isinstance(line, int) or line < 1:
+        line = 1
+    if not isinstance(column, int) or column < 1:
+        column = 1
     if line == 1:
         column = max(1, column - shift)
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
+        pos = exc.pos_in_stream if isinstance(exc.pos_in_stream, int) else len(text)
+        char = text[pos] if 0 <= pos < len(text) else "?"
         message = f"unexpected character {char!r}"
         hint = None
         if char == "'":
             hint = "strings use double quotes; next-state values are written next(x)"
         elif char == "=":
             hint = "did you mean '==' for equality?"
-        return SyntaxProblem(message, Span(path, line, column), hint=hint, source=text)
+        elif char == "!":
+            hint = "'not' negates; '!=' is 'not equal'"
+        elif char == "&" or char == "|":
+            hint = "boolean operators are 'and' and 'or'"
+        return SyntaxProblem(message, Span(path, line, column), hint=hint, source=source)
     if isinstance(exc, (UnexpectedToken, UnexpectedEOF)):
         token = getattr(exc, "token", None)
         expected = set(getattr(exc, "expected", None) or getattr(exc, "accepts", None) or [])
         if token is None or token.type == "$END":
-            lines = text.splitlines() or [""]
-            line, column = len(lines), len(lines[-1]) + 1
-            if "RBRACE" in expected and text.count("{") > text.count("}"):
-                message = "unexpected end of file: a '{' block is not closed"
+            lines = source.split("\n")  # as lark counts lines: only "\n" ends one
+            if len(lines) > 1 and lines[-1] == "":
+                lines.pop()
+            line, column = len(lines), len(lines[-1].rstrip("\r")) + 1
+            unclosed = _unclosed_brace(text) if "RBRACE" in expected else None
+            if unclosed is not None:
+                message = f"unexpected end of file: the '{{' at line {unclosed[0]} is never closed"
+                if shown is None:
+                    line, column = unclosed
             else:
                 message = "unexpected end of file"
                 desc = _describe_expected(expected)
                 if desc:
                     message += f"; {desc}"
-            return SyntaxProblem(message, Span(path, line, column), source=text)
-        shown = str(token)
-        message = f"unexpected {shown!r}"
+            return SyntaxProblem(message, Span(path, line, column), source=source)
+        shown_token = str(token)
+        if len(shown_token) > 40:
+            shown_token = shown_token[:37] + "..."
+        message = f"unexpected {shown_token!r}"
         desc = _describe_expected(expected)
         if desc:
             message += f"; {desc}"
         hint = None
-        if shown == "=" and ("EQUAL" not in expected):
+        if shown_token == "=" and ("EQUAL" not in expected):
             hint = "use '==' to compare"
-        if token.type == "NAME" and "RBRACE" in expected and start == "model_file":
+            message = "unexpected '='"
+        if token.type == "NAME":
+            keywords = [n.lower() for n in expected if n.replace("_", "").isalpha() and n.isupper() and n not in _TOKEN_WORDS]
+            close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.7)
+            if close:
+                hint = f"did you mean '{close[0]}'?"
+        if token.type == "NAME" and "RBRACE" in expected and start == "model_file" and hint is None:
             hint = "separate statements with a newline or ';' and check the keyword's spelling"
-        end_col = column + len(shown)
-        return SyntaxProblem(message, Span(path, line, column, line, end_col), hint=hint, source=text)
-    return SyntaxProblem(str(exc).splitlines()[0], Span(path, line, column), source=text)
+        if token.type in _DECL_KEYWORDS and "RBRACE" in expected:
+            start_pos = token.start_pos if isinstance(token.start_pos, int) else len(text)
+            unclosed = _unclosed_brace(text[:start_pos])
+            if unclosed is not None:
+                hint = f"the '{{' at line {unclosed[0]} is not closed before this {str(token)!r}"
+        end_col = column + len(str(token)) if "\n" not in str(token) else 0
+        return SyntaxProblem(message, Span(path, line, column, line if end_col else 0, end_col), hint=hint,
+                             source=source)
+    return SyntaxProblem(str(exc).splitlines()[0], Span(path, line, column), source=source)
 
 
 @v_args(meta=True, inline=True)
 class _ToAst(Transformer):
     """lark parse tree to AST dataclasses, one method per grammar rule or alias."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, column_shift: int = 0) -> None:
         super().__init__()
         self.path = path
+        self.column_shift = column_shift
 
     def _span(self, meta) -> Span:
         if getattr(meta, "empty", True):
@@ -352,8 +449,17 @@ class _ToAst(Transformer):
         return ast.Either(self._span(meta), tuple(blocks))
 
     # expressions ------------------------------------------------------
+    def _int(self, tok: Token) -> int:
+        if len(tok) > MAX_INT_DIGITS:
+            span = self._tok_span(tok)
+            if span.line == 1:
+                span = Span(span.file, 1, max(1, span.column - self.column_shift))
+            raise SyntaxProblem(f"integer literal of {len(tok)} digits is too long (at most {MAX_INT_DIGITS})",
+                                span)
+        return int(tok)
+
     def int_lit(self, meta, tok):
-        return ast.IntLit(self._tok_span(tok), int(tok))
+        return ast.IntLit(self._tok_span(tok), self._int(tok))
 
     def true_lit(self, meta):
         return ast.BoolLit(self._span(meta), True)
@@ -463,7 +569,7 @@ class _ToAst(Transformer):
         return str(tok)
 
     def spec_limit(self, meta, name, value):
-        return ast.SpecLimit(self._span(meta), name, int(value))
+        return ast.SpecLimit(self._span(meta), name, self._int(value))
 
 
 class _Children:

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from verify.errors import TraceProblem
+from verify.errors import Span, TraceProblem
 from verify.ir import nodes as ir
 from verify.ir.types import (ArrayOf, Bool, Enum, Int, Message, MessageUnion, Network, NoneType, Optional, Range,
                              Record, SetOf, Symmetric, Type, Value)
@@ -213,37 +213,52 @@ def trace_to_itf(trace: Trace, system: ir.System, meta: dict | None = None) -> d
 def read_itf(path: str | Path, system: ir.System) -> Trace:
     """Read an ITF trace file against a model; every value is checked against its type."""
     p = Path(path)
+    where = Span.whole_file(str(path))
+
+    def problem(message: str) -> TraceProblem:
+        return TraceProblem(message, where)
+
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TraceProblem(f"no such trace file: {path}") from None
     except IsADirectoryError:
         raise TraceProblem(f"{path} is a folder, not a trace file") from None
-    except UnicodeDecodeError:
-        raise TraceProblem(f"{path} is not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        raise problem(f"not UTF-8 text (byte {exc.start}): a trace is an ITF JSON file") from None
+    except OSError as exc:
+        raise TraceProblem(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        from verify.errors import Span
-        raise TraceProblem(f"not valid JSON: {exc.msg}", Span(str(path), exc.lineno, exc.colno)) from None
+        raise TraceProblem(f"not valid JSON: {exc.msg}", Span(str(path), exc.lineno, exc.colno),
+                           source=text) from None
+    except RecursionError:
+        raise problem("not a usable JSON document: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise problem(f"not a usable JSON document: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("states"), list) or not doc["states"]:
-        raise TraceProblem(f"{path}: not an ITF trace: expected an object with a non-empty \"states\" list")
+        raise problem("not an ITF trace: expected an object with a non-empty \"states\" list")
     variables = [v.name for v in system.variables]
+    if "vars" in doc and (not isinstance(doc["vars"], list) or not all(isinstance(v, str) for v in doc["vars"])):
+        raise problem("not an ITF trace: \"vars\" must be a list of variable names")
     if isinstance(doc.get("vars"), list) and sorted(doc["vars"]) != sorted(variables):
-        raise TraceProblem(f"{path}: the trace's variables {doc['vars']} are not the model's {variables}")
+        raise problem(f"the trace's variables {_short(doc['vars'])} are not the model's {_short(variables)}")
     meta = doc.get("#meta") if isinstance(doc.get("#meta"), dict) else {}
     info = meta.get("verify") if isinstance(meta.get("verify"), dict) else {}
     states: list[tuple] = []
     steps: list[Step] = []
     for k, entry in enumerate(doc["states"]):
         if not isinstance(entry, dict):
-            raise TraceProblem(f"{path}: state {k} is not an object")
+            raise problem(f"state {k} is not an object")
         values = []
         for v in system.variables:
             if v.name not in entry:
-                raise TraceProblem(f"{path}: state {k} has no value for variable {v.name}")
+                raise problem(f"state {k} has no value for variable {v.name}")
             try:
                 values.append(decode(v.type, entry[v.name]))
             except _Bad as exc:
-                raise TraceProblem(f"{path}: state {k}, variable {v.name}: {exc}") from None
+                raise problem(f"state {k}, variable {v.name}: {exc}") from None
         state = tuple(values)
         states.append(state)
         if k == 0:
@@ -251,24 +266,25 @@ def read_itf(path: str | Path, system: ir.System) -> Trace:
         smeta = entry.get("#meta") if isinstance(entry.get("#meta"), dict) else {}
         action = smeta.get("action")
         if not isinstance(action, str):
-            raise TraceProblem(f"{path}: state {k} does not say which action led to it (#meta.action)")
+            raise problem(f"state {k} does not say which action led to it (#meta.action)")
         params = action_param_types(system, action)
         if params is None:
-            raise TraceProblem(f"{path}: state {k}: the model has no action {action!r}")
+            known = ", ".join(a.name for a in system.actions) or "none"
+            raise problem(f"state {k}: the model has no action {_short(action)} (it has: {known})")
         raw_args = smeta.get("args", {})
         if not isinstance(raw_args, dict):
-            raise TraceProblem(f"{path}: state {k}: #meta.args must be an object")
+            raise problem(f"state {k}: #meta.args must be an object")
         args = []
         for name, t in params:
             if name not in raw_args:
-                raise TraceProblem(f"{path}: state {k}: action {action} needs argument {name}")
+                raise problem(f"state {k}: action {action} needs argument {name}")
             try:
                 args.append((name, decode(t, raw_args[name])))
             except _Bad as exc:
-                raise TraceProblem(f"{path}: state {k}, argument {name}: {exc}") from None
+                raise problem(f"state {k}, argument {name}: {exc}") from None
         extra = set(raw_args) - {n for n, _ in params}
         if extra:
-            raise TraceProblem(f"{path}: state {k}: action {action} has no argument {sorted(extra)[0]}")
+            raise problem(f"state {k}: action {action} has no argument {_short(sorted(extra)[0])}")
         steps.append(Step(action, tuple(args), state))
     return Trace(tuple(variables), states[0], tuple(steps), str(info.get("kind", "counterexample")),
                  info.get("property") if isinstance(info.get("property"), str) else None,

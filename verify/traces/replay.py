@@ -60,16 +60,23 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
     violated = []
     states = trace.states()
     for p in system.properties:
-        if p.kind == "invariant":
-            for i, s in enumerate(states):
-                if not transitions.holds(p, s):
-                    violated.append((p.name, i))
-                    break
-        elif p.kind == "transition":
-            for i in range(1, len(states)):
-                if not transitions.holds(p, states[i - 1], states[i]):
-                    violated.append((p.name, i))
-                    break
+        i = 0
+        try:
+            if p.kind == "invariant":
+                for i, s in enumerate(states):
+                    if not transitions.holds(p, s):
+                        violated.append((p.name, i))
+                        break
+            elif p.kind == "transition":
+                for i in range(1, len(states)):
+                    if not transitions.holds(p, states[i - 1], states[i]):
+                        violated.append((p.name, i))
+                        break
+        except ModelRuntimeError as exc:
+            # The trace is legal, but the property cannot be evaluated on it:
+            # a model error, with the state where it happens.
+            raise ModelRuntimeError(f"{exc.message} (evaluating {p.kind} {p.name} in state {i} of the trace)",
+                                    exc.span, exc.hint, exc.source) from None
     return ReplayResult(True, f"all {len(trace.steps)} steps are legal transitions of the model", None, violated)
 
 
