@@ -31,7 +31,12 @@ from hypothesis.extra.lark import from_lark
 from verify.check import load_check
 from verify.errors import VerifyError
 from verify.lang.lower import lower_model
-from verify.lang.parser import _parser, parse_model, parse_spec
+from verify.lang.parser import grammar_parser, parse_model, parse_spec
+
+
+@lru_cache(maxsize=1)
+def _grammar_parser():
+    return grammar_parser()
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = sorted((ROOT / "models").glob("*.model"))
@@ -48,7 +53,7 @@ NAMES = ["x", "y", "N", "S", "M", "i", "j", "net", "Node", "Term", "src", "dst",
 def _terminal_strategies(start: str) -> dict[str, st.SearchStrategy[str]]:
     """A strategy per terminal of a start rule that always ends in a separator,
     so that adjacent tokens never run together ("const" "x" must not become "constx")."""
-    terminals, _, _ = _parser().grammar.compile([start], ())
+    terminals, _, _ = _grammar_parser().grammar.compile([start], ())
     names = {t.name for t in terminals}
     out: dict[str, st.SearchStrategy[str]] = {}
     for t in terminals:
@@ -65,7 +70,7 @@ def _terminal_strategies(start: str) -> dict[str, st.SearchStrategy[str]]:
 
 def _min_heights(start: str) -> dict[str, int]:
     """For each rule, how deep the shallowest derivation of it is (terminals: 0)."""
-    _, rules, _ = _parser().grammar.compile([start], ())
+    _, rules, _ = _grammar_parser().grammar.compile([start], ())
     height: dict[str, float] = {}
     changed = True
     while changed:
@@ -90,7 +95,7 @@ def grammar_text(start: str) -> st.SearchStrategy[str]:
     ones: they are listed several extra times in the one draw from_lark makes
     per rule. If a future Hypothesis stores its rules differently, the plain
     from_lark strategy is used unchanged."""
-    strategy = from_lark(_parser(), start=start, explicit=_terminal_strategies(start))
+    strategy = from_lark(_grammar_parser(), start=start, explicit=_terminal_strategies(start))
     lark_strategy = getattr(strategy, "wrapped_strategy", None)
     rules = getattr(lark_strategy, "nonterminal_strategies", None)
     if not isinstance(rules, dict):

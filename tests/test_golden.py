@@ -804,10 +804,6 @@ def test_max_depth_does_not_hide_a_deadlock_at_the_boundary():
     assert len(outcome.trace) == 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the messages in flight on a network have the type MessageUnion even when the network "
-    "carries one message type, so `exists m in bag: m.v == 1` is rejected with the wrong "
-    "message 'Tok has no fields' (verify/lang/lower.py expr_FieldAccess / NetworkMessages typing)"))
 def test_fields_of_messages_quantified_over_a_network():
     text = """
     message Tok { v: 0..1 }

@@ -23,5 +23,6 @@ expect 0 verify check networks.model
 expect 0 verify check expressions.model
 expect 0 verify check faults_budget1.spec
 expect 0 verify check faults_budget2.spec
+expect 0 verify check optional_use.model
 for m in errors/*.model; do expect_parse 2 "$m"; done
 exit $status

@@ -255,6 +255,15 @@ def _builtin(e: ir.Builtin) -> Evaluator:
         return lambda f: len(args[0](f))
     if name == "abs":
         return lambda f: abs(args[0](f))
+    if name == "unwrap":
+        inner = args[0]
+
+        def unwrap(f: Frame) -> Value:
+            v = inner(f)
+            if v is None:
+                raise _fail(e, "an optional value is none where a value is needed")
+            return v
+        return unwrap
     if name in ("min", "max"):
         pick = min if name == "min" else max
         if len(args) == 1:

@@ -22,6 +22,7 @@ from verify.ir.evaluate import Frame, compile_expr
 from verify.ir.types import (ENUMERATION_LIMIT, ArrayOf, Bool, Enum, Int, Message, MessageUnion, Network, NoneType,
                              Optional, Range, Record, SetOf, Symmetric, Type, Value, is_index_type, is_numeric)
 from verify.lang import ast
+from verify.lang.parser import keywords
 
 BUILTINS = ("len", "min", "max", "abs")
 FAULT_COUNTER = "faults_used"
@@ -263,7 +264,13 @@ class Lowering:
     def error(self, message: str, span: Span, hint: str | None = None) -> TypeProblem:
         return TypeProblem(message, span, hint=hint)
 
+    def check_word(self, name: str, span: Span) -> None:
+        if name in keywords():
+            raise self.error(f"{name} is a keyword of the language and cannot be used as a name", span,
+                             hint="choose another name")
+
     def declare(self, name: str, kind: str, span: Span) -> None:
+        self.check_word(name, span)
         if name in self.declared:
             other_kind, other = self.declared[name]
             raise self.error(f"{name} is already declared as a {other_kind} at line {other.line}", span)
@@ -304,6 +311,7 @@ class Lowering:
         if budget is not None:
             counter = len(self.variables)
             self.variables.append(ir.Variable(FAULT_COUNTER, Range(0, budget), (0,), self.model.span))
+            self.var_index[FAULT_COUNTER] = counter  # readable in guards and properties; never assigned
         init_constraints = []
         actions = []
         properties = []
@@ -412,6 +420,7 @@ class Lowering:
         if isinstance(t, ast.EnumType):
             enum = Enum(name or "{" + ", ".join(t.names) + "}", t.names)
             for member in t.names:
+                self.check_word(member, t.span)
                 if member in self.enum_members and self.enum_members[member] != enum:
                     raise self.error(f"enum member {member} is already a member of {self.enum_members[member]}",
                                      t.span)
@@ -435,6 +444,8 @@ class Lowering:
             return SetOf(self.storable(self.resolve_type(t.element), t.element.span))
         if isinstance(t, ast.RecordType):
             names = [f.name for f in t.fields]
+            for f in t.fields:
+                self.check_word(f.name, f.span)
             for i, n in enumerate(names):
                 if n in names[:i]:
                     raise self.error(f"field {n} appears twice", t.fields[i].span)
@@ -487,6 +498,7 @@ class Lowering:
             if f.name in seen:
                 raise self.error(f"field {f.name} appears twice in message {d.name}", f.span)
             seen.add(f.name)
+            self.check_word(f.name, f.span)
             fields.append((f.name, self.storable(self.resolve_type(f.type), f.type.span)))
         self.messages[d.name] = Message(d.name, tuple(fields))
 
@@ -642,6 +654,7 @@ class Lowering:
         return ir.Action(d.name, tuple(params), guard, body, d.is_fault, scope.size, d.span)
 
     def check_not_global(self, name: str, span: Span) -> None:
+        self.check_word(name, span)
         if name in self.declared:
             kind, where = self.declared[name]
             raise self.error(f"{name} would hide the {kind} declared at line {where.line}", span,
@@ -762,8 +775,7 @@ class Lowering:
             else:
                 if not isinstance(t, ArrayOf):
                     raise self.error(f"{text} is {describe(t)}, it cannot be indexed", step.span)
-                idx = self.expr(step, scope)
-                self.check_index(idx, t.index, step.span)
+                idx = self.check_index(self.expr(step, scope), t.index, step.span)
                 path.append(ir.PathStep("index", idx, 0, t))
                 current_read = ir.Index(t.element, target.span, current_read, idx, t.index)
                 t = t.element
@@ -775,6 +787,8 @@ class Lowering:
             if not is_numeric(value.type):
                 raise self.error(f"'{s.op}' needs a number, not {describe(value.type)}", s.value.span)
             value = ir.Binary(Int(), s.span, "+" if s.op == "+=" else "-", current_read, value)
+        if isinstance(value.type, Optional) and not isinstance(t, Optional) and assignable(value.type.inner, t):
+            value = self.unwrap(value)
         if not assignable(value.type, t):
             raise self.error(f"cannot assign {describe(value.type)} to {text}, which is {describe(t)}", s.span)
         if isinstance(value, ir.Const) and t.finite and not isinstance(t, ArrayOf) and not t.contains(value.value):
@@ -839,13 +853,17 @@ class Lowering:
         if not isinstance(e.type, Bool):
             raise self.error(f"{what} must be a boolean, not {describe(e.type)}", span)
 
-    def check_index(self, idx: ir.Expr, index_type: Type, span: Span) -> None:
+    def check_index(self, idx: ir.Expr, index_type: Type, span: Span) -> ir.Expr:
+        """idx as an index of index_type (an optional index is unwrapped, checked at run time)."""
+        if isinstance(idx.type, Optional) and not isinstance(index_type, Optional):
+            idx = self.unwrap(idx)
         ok = assignable(idx.type, index_type) if not isinstance(index_type, Symmetric) else idx.type == index_type
         if not ok:
             raise self.error(f"index is {describe(idx.type)} but the array is indexed by {describe(index_type)}",
                              span)
         if isinstance(idx, ir.Const) and not index_type.contains(idx.value):
             raise self.error(f"index {idx.value} is outside {index_type}", span)
+        return idx
 
     def expr(self, e: ast.Expr, scope: _Scope) -> ir.Expr:
         method = getattr(self, "expr_" + type(e).__name__)
@@ -873,7 +891,8 @@ class Lowering:
             index, net = self.networks[e.name]
             if not scope.allow_vars:
                 raise self.error(f"network {e.name} cannot be used in a constant expression", e.span)
-            return ir.NetworkMessages(SetOf(net.element), e.span, index, net.kind)
+            element = net.element.messages[0] if len(net.element.messages) == 1 else net.element
+            return ir.NetworkMessages(SetOf(element), e.span, index, net.kind)
         if e.name in self.var_index:
             if not scope.allow_vars:
                 raise self.error(f"variable {e.name} cannot be used in a constant expression", e.span,
@@ -902,18 +921,27 @@ class Lowering:
             if isinstance(x, ir.Const):
                 return ir.Const(Bool(), e.span, not x.value)
             return ir.Unary(Bool(), e.span, "not", x)
-        self.expect_numeric(x, e.operand.span, "-")
+        x = self.expect_numeric(x, e.operand.span, "-")
         if isinstance(x, ir.Const):
             return ir.Const(Int(), e.span, -x.value)
         return ir.Unary(Int(), e.span, "-", x)
 
-    def expect_numeric(self, x: ir.Expr, span: Span, op: str) -> None:
+    def unwrap(self, x: ir.Expr) -> ir.Expr:
+        """An optional used where its value is needed: checked at run time to be present."""
+        if isinstance(x.type, Optional):
+            return ir.Builtin(x.type.inner, x.span, "unwrap", (x,))
+        return x
+
+    def expect_numeric(self, x: ir.Expr, span: Span, op: str) -> ir.Expr:
+        """x as an integer (an optional integer is unwrapped, checked at run time)."""
+        x = self.unwrap(x)
         if isinstance(x.type, Symmetric):
             raise self.error(f"'{op}' is not defined on {describe(x.type)}: symmetric ids have no order or "
                              "arithmetic, only == and !=", span,
                              hint="declare the id type without 'symmetric' if the algorithm compares ids")
         if not is_numeric(x.type):
             raise self.error(f"'{op}' needs integers, not {describe(x.type)}", span)
+        return x
 
     def expr_Binary(self, e: ast.Binary, scope: _Scope) -> ir.Expr:
         a = self.expr(e.left, scope)
@@ -930,18 +958,18 @@ class Lowering:
                                        if isinstance(a.type, Symmetric) or isinstance(b.type, Symmetric) else None))
             return self.fold(ir.Binary(Bool(), e.span, op, a, b))
         if op in ("<", "<=", ">", ">="):
-            self.expect_numeric(a, e.left.span, op)
-            self.expect_numeric(b, e.right.span, op)
+            a = self.expect_numeric(a, e.left.span, op)
+            b = self.expect_numeric(b, e.right.span, op)
             return self.fold(ir.Binary(Bool(), e.span, op, a, b))
         if op in ("+", "*", "/", "%"):
-            self.expect_numeric(a, e.left.span, op)
-            self.expect_numeric(b, e.right.span, op)
+            a = self.expect_numeric(a, e.left.span, op)
+            b = self.expect_numeric(b, e.right.span, op)
             return self.fold(ir.Binary(Int(), e.span, op, a, b))
         if op == "-":
             if isinstance(a.type, SetOf):
                 return self.set_op(e, "diff", a, b)
-            self.expect_numeric(a, e.left.span, op)
-            self.expect_numeric(b, e.right.span, op)
+            a = self.expect_numeric(a, e.left.span, op)
+            b = self.expect_numeric(b, e.right.span, op)
             return self.fold(ir.Binary(Int(), e.span, op, a, b))
         if op in ("|", "&"):
             return self.set_op(e, op, a, b)
@@ -952,8 +980,8 @@ class Lowering:
                 raise self.error(f"{describe(a.type)} can never be in a set of {describe(b.type.element)}", e.span)
             return self.fold(ir.Binary(Bool(), e.span, op, a, b))
         if op == "..":
-            self.expect_numeric(a, e.left.span, op)
-            self.expect_numeric(b, e.right.span, op)
+            a = self.expect_numeric(a, e.left.span, op)
+            b = self.expect_numeric(b, e.right.span, op)
             return self.fold(ir.Binary(SetOf(Int()), e.span, op, a, b))
         raise AssertionError(op)
 
@@ -1065,12 +1093,11 @@ class Lowering:
         base = self.expr(e.base, scope)
         if not isinstance(base.type, ArrayOf):
             raise self.error(f"only arrays can be indexed, not {describe(base.type)}", e.base.span)
-        idx = self.expr(e.index, scope)
-        self.check_index(idx, base.type.index, e.index.span)
+        idx = self.check_index(self.expr(e.index, scope), base.type.index, e.index.span)
         return ir.Index(base.type.element, e.span, base, idx, base.type.index)
 
     def expr_FieldAccess(self, e: ast.FieldAccess, scope: _Scope) -> ir.Expr:
-        base = self.expr(e.base, scope)
+        base = self.unwrap(self.expr(e.base, scope))
         t = base.type
         if isinstance(t, (Record, Message)):
             pos = t.field_position(e.name)
@@ -1079,8 +1106,15 @@ class Lowering:
                                  hint=f"fields: {', '.join(t.field_names())}")
             ft = t.fields[pos - (1 if isinstance(t, Message) else 0)][1]
             return ir.FieldGet(ft, e.span, base, pos, e.name)
-        if isinstance(t, Optional):
-            raise self.error(f"{describe(t)} may be none: compare it with none before using its fields", e.span)
+        if isinstance(t, MessageUnion):
+            # Every message type on the network must have the field, at the same place and type.
+            places = {(m.field_position(e.name), m.field_type(e.name)) for m in t.messages}
+            if len(places) == 1:
+                pos, ft = places.pop()
+                if pos is not None:
+                    return ir.FieldGet(ft, e.span, base, pos, e.name)
+            raise self.error(f"not every message of {describe(t)} has a field {e.name} of one type", e.span,
+                             hint="compare whole messages instead, e.g. Vote(term=t, src=i) in net")
         raise self.error(f"{describe(t)} has no fields", e.span)
 
     def expr_Call(self, e: ast.Call, scope: _Scope) -> ir.Expr:
@@ -1099,7 +1133,7 @@ class Lowering:
         if e.function == "abs":
             if len(args) != 1:
                 raise self.error("abs takes one integer", e.span)
-            self.expect_numeric(args[0], e.span, "abs")
+            args[0] = self.expect_numeric(args[0], e.span, "abs")
             return ir.Builtin(Int(), e.span, "abs", tuple(args))
         if len(args) == 1:
             if not isinstance(args[0].type, SetOf):
@@ -1110,8 +1144,7 @@ class Lowering:
             return ir.Builtin(elem, e.span, e.function, tuple(args))
         if not args:
             raise self.error(f"{e.function} needs arguments", e.span)
-        for a in args:
-            self.expect_numeric(a, a.span, e.function)
+        args = [self.expect_numeric(a, a.span, e.function) for a in args]
         return ir.Builtin(Int(), e.span, e.function, tuple(args))
 
     def constructor(self, e: ast.Call, scope: _Scope) -> ir.Expr:
@@ -1134,6 +1167,8 @@ class Lowering:
                 raise self.error(f"field {name} is given twice", a.span)
             value = self.expr(a.value, scope)
             ft = dict(fields)[name]
+            if isinstance(value.type, Optional) and not isinstance(ft, Optional) and assignable(value.type.inner, ft):
+                value = self.unwrap(value)
             if not assignable(value.type, ft):
                 raise self.error(f"field {name} of {e.function} is {describe(ft)}, not {describe(value.type)}",
                                  a.span)

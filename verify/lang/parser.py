@@ -13,6 +13,7 @@ and it keeps positions so every AST node has a span.
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,13 +24,39 @@ from verify.errors import Span, SyntaxProblem, UsageProblem, VerifyError
 from verify.lang import ast
 
 
+_OPTIONS = dict(parser="lalr", strict=True, propagate_positions=True, maybe_placeholders=False,
+                start=["model_file", "spec_file"])
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark.open_from_package(
-        "verify.lang", "verify.lark", parser="lalr", strict=True,
-        propagate_positions=True, maybe_placeholders=False,
-        start=["model_file", "spec_file"],
-    )
+    # The analysed grammar is cached in the temp folder: a cold start builds it
+    # (strict: any conflict fails the build), later starts load it.
+    return Lark.open_from_package("verify.lang", "verify.lark", cache=True, **_OPTIONS)
+
+
+def grammar_parser() -> Lark:
+    """The same parser built afresh, with its grammar attached (for grammar-driven fuzzing)."""
+    return Lark.open_from_package("verify.lang", "verify.lark", **_OPTIONS)
+
+
+@lru_cache(maxsize=1)
+def keywords() -> frozenset[str]:
+    """Reserved words: grammar words that look like names and that the lexer
+    would read as keywords somewhere a name may stand (so a name spelt that way
+    could not be used there). Words that never compete with a name (``bag``,
+    ``fifo``, ``of``, ``from``, ``when``, ...) stay free for names."""
+    import re
+    parser = _parser()
+    words = {t.name: t.pattern.value for t in parser.terminals
+             if t.pattern.type == "str" and re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", t.pattern.value)}
+    try:
+        states = parser.parser.parser.parser.parse_table.states
+    except AttributeError:  # another lark layout: treat every word as reserved
+        return frozenset(words.values())
+    reserved = {words[token] for actions in states.values() if "NAME" in actions
+                for token in actions if token in words}
+    return frozenset(reserved)
 
 
 def read_source(path: str | Path) -> str:
@@ -238,10 +265,28 @@ def _syntax_error(exc: UnexpectedInput, text: str, path: str, start: str, shift:
             unclosed = _unclosed_brace(text[:start_pos])
             if unclosed is not None:
                 hint = f"the '{{' at line {unclosed[0]} is not closed before this {str(token)!r}"
+        if hint is None:
+            start_pos = token.start_pos if isinstance(token.start_pos, int) else len(text)
+            hint = _reserved_name_hint(text[:start_pos + len(str(token))])
         end_col = column + len(str(token)) if "\n" not in str(token) else 0
         return SyntaxProblem(message, Span(path, line, column, line if end_col else 0, end_col), hint=hint,
                              source=source)
     return SyntaxProblem(str(exc).splitlines()[0], Span(path, line, column), source=source)
+
+
+_NAME_DECLARATION = re.compile(
+    r"\b(?:let|var|const|type|message|network|action|for|choose)\s+([A-Za-z_]\w*)|[(,]\s*([A-Za-z_]\w*)\s*:")
+
+
+def _reserved_name_hint(before: str) -> str | None:
+    """If a reserved word was declared as a name before the error, say so: the
+    declaration parses, but the lexer reads the word as a keyword where it is used."""
+    for m in _NAME_DECLARATION.finditer(before):
+        word = m.group(1) or m.group(2)
+        if word in keywords():
+            line = before.count("\n", 0, m.start()) + 1
+            return f"'{word}' (declared as a name at line {line}) is a reserved word; rename it"
+    return None
 
 
 @v_args(meta=True, inline=True)
