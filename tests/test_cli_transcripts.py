@@ -151,11 +151,11 @@ EXITCODE: OK
 ## parse: the model is well-formed and well-typed; no search.
 
 $ verify parse counter.model
-counter.model: ok: 1 constants, 1 variables, 1 actions, 3 properties
+counter.model: ok: 1 constants, 1 variables, 0 networks, 1 actions, 3 properties
 EXITCODE: OK
 
 $ verify parse counter.model --const Max=5
-counter.model: ok: 1 constants, 1 variables, 1 actions, 3 properties
+counter.model: ok: 1 constants, 1 variables, 0 networks, 1 actions, 3 properties
 EXITCODE: OK
 
 ## replay: a trace written by check --out is a behaviour of the model.

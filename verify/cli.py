@@ -16,6 +16,7 @@ from verify import __version__
 from verify.check import Overrides, discover, load_check, run_check
 from verify.errors import Span, TraceProblem, UsageProblem, VerifyError
 from verify.explicit.reference import Progress
+from verify.ir.types import Network
 from verify.lang.lower import lower_model
 from verify.lang.parser import parse_model, read_source
 from verify.report.files import write_atomic
@@ -190,7 +191,7 @@ def _write_traces(out_dir: Path, check, results: list[CheckResult]) -> None:
             continue
         base = out_dir / check.name / r.property
         doc = trace_to_itf(r.trace, check.system, {"check": check.name, "spec": check.spec_path,
-                                                   "constants": check.system.constants})
+                                                   "constants": check.system.constant_text})
         itf_path = base.with_suffix(".itf.json")
         _write_report(itf_path, json.dumps(doc, indent=1) + "\n")
         title = f"{r.property}: {r.verdict} ({check.name}, {len(r.trace)} steps)"
@@ -203,9 +204,17 @@ def _parse(args: argparse.Namespace) -> int:
     from verify.check import _cli_constants
     model = parse_model(read_source(args.model), args.model)
     system = lower_model(model, _cli_constants(Overrides(args.const)))
-    visible = [v for v in system.variables]
-    print(f"{args.model}: ok: {len(system.constants)} constants, {len(visible)} variables, "
-          f"{len(system.actions)} actions, {len(system.properties)} properties")
+    declared = [v for v in system.variables if v.name != "faults_used" and not isinstance(v.type, Network)]
+    networks = len(system.networks())
+    actions = [a for a in system.actions if a.builtin is None]
+    extra = []
+    if system.fault_counter is not None:
+        extra.append(f"a fault budget of {system.fault_budget}")
+    if len(actions) < len(system.actions):
+        extra.append(f"{len(system.actions) - len(actions)} network fault actions")
+    print(f"{args.model}: ok: {len(system.constants)} constants, {len(declared)} variables, {networks} networks, "
+          f"{len(actions)} actions, {len(system.properties)} properties"
+          + (f" ({', '.join(extra)})" if extra else ""))
     return EXIT_OK
 
 
@@ -224,7 +233,7 @@ def _replay(args: argparse.Namespace) -> int:
     for name, value in _trace_constants(args.trace).items():
         if name in given or name not in declared:
             continue
-        text = str(value).lower() if isinstance(value, bool) else str(value)
+        text = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
         try:
             expr = parse_expression(text, f"{args.trace}: constant {name}")
         except VerifyError as exc:
@@ -252,7 +261,8 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _trace_constants(path: str) -> dict:
-    """The integer and boolean constants recorded in a verify trace's #meta, or {} (read_itf reports the rest)."""
+    """The constants recorded in a verify trace's #meta (each as the language writes it; integers
+    and booleans also as JSON values), or {} (read_itf reports the rest)."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
@@ -262,7 +272,7 @@ def _trace_constants(path: str) -> dict:
     consts = info.get("constants") if isinstance(info, dict) else None
     if not isinstance(consts, dict):
         return {}
-    return {k: v for k, v in consts.items() if isinstance(k, str) and isinstance(v, (int, bool))}
+    return {k: v for k, v in consts.items() if isinstance(k, str) and isinstance(v, (int, bool, str))}
 
 
 if __name__ == "__main__":

@@ -270,6 +270,7 @@ class System:
     fault_counter: int | None  # variable index of the fault counter
     allow_deadlock: bool
     types: dict[str, Type] = field(default_factory=dict)
+    constant_text: dict[str, str] = field(default_factory=dict)  # each constant as the language writes it
 
     def variable_index(self, name: str) -> int | None:
         for i, v in enumerate(self.variables):
@@ -289,7 +290,8 @@ class System:
     def with_properties(self, properties: tuple[Property, ...], allow_deadlock: bool | None = None) -> "System":
         return System(self.path, self.constants, self.variables, self.init_constraints, self.actions,
                       properties, self.fault_budget, self.fault_counter,
-                      self.allow_deadlock if allow_deadlock is None else allow_deadlock, self.types)
+                      self.allow_deadlock if allow_deadlock is None else allow_deadlock, self.types,
+                      self.constant_text)
 
 
 State = tuple[Any, ...]

@@ -341,6 +341,7 @@ class Lowering:
         return ir.System(
             path=self.path,
             constants={k: v for k, (v, _) in self.constants.items()},
+            constant_text={k: t.show(v) for k, (v, t) in self.constants.items()},
             variables=tuple(self.variables),
             init_constraints=tuple(init_constraints),
             actions=tuple(actions),

@@ -88,7 +88,8 @@ def verdict_line(r: CheckResult) -> str:
         verdict += {"holds": " (reachable)", "violated": " (unreachable)"}.get(r.verdict, "")
     stats = (f"{r.distinct_states:,} states, {r.generated_states:,} transitions, depth {r.depth}, "
              f"{r.seconds:.2f}s, {r.states_per_second:,.0f} states/s, {r.peak_memory_mb:.0f} MB peak")
-    trace = f", trace of {len(r.trace)} steps" if r.trace is not None and r.verdict != "error" else ""
+    n = len(r.trace) if r.trace is not None else 0
+    trace = f", trace of {n} step{'' if n == 1 else 's'}" if r.trace is not None and r.verdict != "error" else ""
     return f"{mark} {r.check}: {r.property} {verdict}{expected}  [{stats}{trace}]"
 
 

@@ -77,7 +77,8 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
             # a model error, with the state where it happens.
             raise ModelRuntimeError(f"{exc.message} (evaluating {p.kind} {p.name} in state {i} of the trace)",
                                     exc.span, exc.hint, exc.source) from None
-    return ReplayResult(True, f"all {len(trace.steps)} steps are legal transitions of the model", None, violated)
+    return ReplayResult(True, (f"all {len(trace.steps)} steps are legal transitions of the model" if len(trace.steps) != 1
+                        else "its one step is a legal transition of the model"), None, violated)
 
 
 def _argument_available(transitions: Transitions, state: ir.State, label) -> bool:
