@@ -312,3 +312,15 @@ def test_out_leaves_nothing_half_written(workdir, monkeypatch, capsys, tmp_path)
     for f in files:
         if f.endswith(".json"):
             json.loads((out_dir / f).read_text())  # complete, parseable documents
+
+
+def test_a_spec_that_fails_to_load_has_a_complete_json_entry(tmp_path, capsys):
+    import json as _json
+
+    from verify.cli import main as _main
+    from verify.report.json_report import _FIELDS
+    (tmp_path / "bad.spec").write_text('model "missing.model"\n')
+    assert _main(["check", str(tmp_path / "bad.spec"), "--format", "json", "--quiet"]) == 2
+    entries = _json.loads(capsys.readouterr().out)
+    assert len(entries) == 1 and tuple(entries[0]) == _FIELDS
+    assert entries[0]["verdict"] == "error" and "missing.model" in entries[0]["message"]

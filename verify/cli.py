@@ -20,7 +20,7 @@ from verify.ir.types import Network
 from verify.lang.lower import lower_model
 from verify.lang.parser import parse_model, read_source
 from verify.report.files import write_atomic
-from verify.report.json_report import result_to_json
+from verify.report.json_report import load_error_to_json, result_to_json
 from verify.report.text import explain, render_trace, verdict_line
 from verify.results import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATED, CheckResult, exit_code
 from verify.traces.itf import read_itf, trace_to_itf
@@ -128,8 +128,7 @@ def _check(args: argparse.Namespace) -> int:
             check = load_check(path, overrides)
         except VerifyError as exc:
             print(exc.render(), file=sys.stderr)
-            errors.append({"check": path.stem, "spec": str(path), "verdict": "error", "message": str(exc),
-                           "as_expected": False})
+            errors.append(load_error_to_json(path.stem, str(path), str(exc)))
             continue
         progress = None if args.quiet else Progress(sys.stderr, label=check.name)
         check_results = run_check(check, progress)

@@ -28,3 +28,15 @@ def result_to_json(r: CheckResult) -> dict:
         "message": r.message,
         "explanation": r.explanation,
     }
+
+
+def load_error_to_json(check: str, spec: str, message: str) -> dict:
+    """The entry of a check that could not be loaded: every field present, with nulls where nothing ran."""
+    entry = {key: None for key in _FIELDS}
+    entry.update(check=check, spec=spec, verdict="error", as_expected=False, message=message)
+    return entry
+
+
+_FIELDS = ("check", "spec", "model", "engine", "property", "kind", "verdict", "expected", "as_expected",
+           "distinct_states", "generated_states", "depth", "seconds", "states_per_second", "peak_memory_mb",
+           "stopped_by", "trace_length", "trace_file", "message", "explanation")
