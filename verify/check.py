@@ -98,6 +98,11 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
                           model_items[0].span)
     model = parse_model(read_source(model_path), str(model_path))
     consts = [ConstOverride(i.name, i.value, i.span, "spec") for i in spec.items if isinstance(i, ast.ConstDecl)]
+    seen: dict[str, int] = {}
+    for c in consts:
+        if c.name in seen:
+            raise SpecProblem(f"constant {c.name} is set twice in this spec (first at line {seen[c.name]})", c.span)
+        seen[c.name] = c.span.line
     cli = {o.name: o for o in _cli_constants(overrides)}
     merged = [cli.pop(c.name, c) for c in consts] + list(cli.values())
     extra = [i for i in spec.items if isinstance(i, ast.PropertyDecl)]
