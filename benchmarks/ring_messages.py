@@ -42,8 +42,7 @@ import time
 from pathlib import Path
 
 from verify.explicit.reference import Limits, explore
-from verify.lang.lower import ConstOverride, lower_model
-from verify.lang.parser import parse_expression, parse_model
+from verify.check import load_system
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "ring_lcr.model"
@@ -76,8 +75,7 @@ DEFAULT_PLAN = {
 def build(n: int, chang_roberts: bool, arrangements: str):
     consts = {"N": str(n), "ChangRoberts": "true" if chang_roberts else "false", "CountMessages": "true",
               "Arrangements": str(ARRANGEMENTS[arrangements])}
-    overrides = [ConstOverride(k, parse_expression(v), None, "spec") for k, v in consts.items()]
-    return lower_model(parse_model(MODEL.read_text(), str(MODEL)), overrides)
+    return load_system(MODEL, consts)
 
 
 def known(n: int) -> dict:

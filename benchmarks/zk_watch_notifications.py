@@ -36,8 +36,7 @@ from collections import Counter
 from pathlib import Path
 
 from verify.explicit.reference import Limits, explore
-from verify.lang.lower import ConstOverride, lower_model
-from verify.lang.parser import parse_expression, parse_model
+from verify.check import load_system
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "zk_election.model"
@@ -48,8 +47,7 @@ VARIANTS = {"predecessor (Herd = false)": False, "herd (Herd = true)": True}
 def build(c: int, herd: bool):
     consts = {"C": str(c), "MaxSeq": str(c + 1), "MaxFaults": "2", "Fencing": "true",
               "Herd": "true" if herd else "false", "CountWatches": "true"}
-    overrides = [ConstOverride(k, parse_expression(v), None, "spec") for k, v in consts.items()]
-    return lower_model(parse_model(MODEL.read_text(), str(MODEL)), overrides), consts
+    return load_system(MODEL, consts), consts
 
 
 def expected(c: int, herd: bool) -> int:

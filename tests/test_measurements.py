@@ -16,17 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from verify.check import load_system
 from verify.explicit.reference import Limits, explore
-from verify.lang.lower import ConstOverride, lower_model
-from verify.lang.parser import parse_expression, parse_model
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 def explore_model(name: str, consts: dict[str, str]):
     path = MODELS / name
-    overrides = [ConstOverride(k, parse_expression(v), None, "spec") for k, v in consts.items()]
-    system = lower_model(parse_model(path.read_text(), str(path)), overrides)
+    system = load_system(path, consts)
     result = explore(system, Limits(), keep_states=True)
     assert result.model_error is None, result.model_error
     assert result.exhaustive

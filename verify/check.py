@@ -179,6 +179,16 @@ def _load_bare_model(path: Path, overrides: Overrides) -> Check:
                  _limits({"max_states": None, "max_depth": None, "time_limit": None}, overrides))
 
 
+def load_system(model_path: str | Path, constants: dict[str, str] | None = None) -> ir.System:
+    """A model file lowered with constants given as text (as on the command line).
+
+    >>> load_system("models/raft_election.model", {"MaxTerm": "1"}).constants["MaxTerm"]
+    1
+    """
+    overrides = Overrides(constants=list((constants or {}).items()))
+    return lower_model(parse_model(read_source(model_path), str(model_path)), _cli_constants(overrides))
+
+
 def run_check(check: Check, progress: Progress | None = None) -> list[CheckResult]:
     """Run a check's engine and turn its outcomes into one result per property."""
     result = explore(check.system, check.limits, progress)
