@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.check import load_check, run_check
+from verify.check import load_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -109,34 +109,14 @@ COUNTEREXAMPLES: dict[str, list[str]] = {
                          "HandleVote", "BecomeLeader", "BecomeLeader"],
 }
 
-_cache: dict[str, list] = {}
-
-
-def results(name: str) -> list:
-    if name not in _cache:
-        _cache[name] = run_check(load_check(SPECS / f"{name}.spec"))
-    return _cache[name]
-
-
-def _param(name: str):
-    return pytest.param(name, marks=pytest.mark.slow, id=name) if name in SLOW else pytest.param(name, id=name)
-
-
-@pytest.mark.parametrize("name", [_param(n) for n in GOLDEN])
-def test_library_spec_golden(name):
-    rs = results(name)
-    got = {r.property: (r.verdict, r.distinct_states, None if r.trace is None else len(r.trace.steps))
-           for r in rs}
-    assert got == GOLDEN[name]
-    for r in rs:
-        assert r.as_expected, (r.property, r.verdict, r.expected)
-        if r.verdict == "holds":
-            assert r.stopped_by is None  # exhaustive, not bounded
+@pytest.mark.parametrize("name", [pytest.param(n, id=n, marks=[pytest.mark.slow] if n in SLOW else []) for n in GOLDEN])
+def test_library_spec_golden(name, library):
+    library.assert_golden(name, GOLDEN[name])
 
 
 @pytest.mark.parametrize("name", list(COUNTEREXAMPLES))
-def test_library_counterexample_shape(name):
-    (r,) = [r for r in results(name) if r.verdict == "violated"]
+def test_library_counterexample_shape(name, library):
+    (r,) = [r for r in library.results(name) if r.verdict == "violated"]
     assert r.trace.kind == "counterexample"
     assert [s.action for s in r.trace.steps] == COUNTEREXAMPLES[name]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.check import load_check, run_check
+from verify.check import load_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -81,37 +81,17 @@ TRACES: dict[tuple[str, str], list[str]] = {
                                                            "HandleVote", "BecomeLeader", "BecomeLeader"],
 }
 
-_cache: dict[str, list] = {}
-
-
-def results(name: str) -> list:
-    if name not in _cache:
-        _cache[name] = run_check(load_check(SPECS / f"{name}.spec"))
-    return _cache[name]
-
-
-def _param(name: str):
-    return pytest.param(name, marks=pytest.mark.slow, id=name) if name in SLOW else pytest.param(name, id=name)
-
-
-@pytest.mark.parametrize("name", [_param(n) for n in GOLDEN])
-def test_raft_extension_golden(name):
-    rs = results(name)
-    got = {r.property: (r.verdict, r.distinct_states, None if r.trace is None else len(r.trace.steps))
-           for r in rs}
-    assert got == GOLDEN[name]
-    for r in rs:
-        assert r.as_expected, (r.property, r.verdict, r.expected)
-        if r.verdict == "holds":
-            assert r.stopped_by is None  # exhaustive (or a witness found), not bounded
+@pytest.mark.parametrize("name", [pytest.param(n, id=n, marks=[pytest.mark.slow] if n in SLOW else []) for n in GOLDEN])
+def test_raft_extension_golden(name, library):
+    library.assert_golden(name, GOLDEN[name])
 
 
 @pytest.mark.parametrize("spec, prop", [
     pytest.param(s, p, marks=pytest.mark.slow, id=f"{s}-{p}") if s in SLOW else pytest.param(s, p, id=f"{s}-{p}")
     for s, p in TRACES
 ])
-def test_raft_extension_trace_steps(spec, prop):
-    (r,) = [r for r in results(spec) if r.property == prop]
+def test_raft_extension_trace_steps(spec, prop, library):
+    (r,) = [r for r in library.results(spec) if r.property == prop]
     assert r.trace.kind == ("counterexample" if r.verdict == "violated" else "witness")
     assert [s.action for s in r.trace.steps] == TRACES[(spec, prop)]
 
