@@ -89,7 +89,7 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
     spec = parse_spec(text, str(path))
     model_items = [i for i in spec.items if isinstance(i, ast.SpecModel)]
     if not model_items:
-        raise SpecProblem("the spec names no model: add 'model \"path/to/file.model\"'", ast_span(spec))
+        raise SpecProblem("the spec names no model: add 'model \"path/to/file.model\"'", spec.span)
     if len(model_items) > 1:
         raise SpecProblem("the spec names more than one model", model_items[1].span)
     model_path = Path(os.path.normpath(path.parent / model_items[0].path))
@@ -157,10 +157,6 @@ def _allow_ok(item: ast.AllowDecl) -> bool:
     if item.what != "deadlock":
         raise SpecProblem(f"unknown allowance {item.what!r}", item.span, hint="the only one is 'allow deadlock'")
     return True
-
-
-def ast_span(spec: ast.SpecFile):
-    return spec.span
 
 
 def _limits(spec_limits: dict, overrides: Overrides) -> Limits:

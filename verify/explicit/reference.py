@@ -266,22 +266,10 @@ def rebuild_trace(transitions: Transitions, parents: dict, state: ir.State, kind
                 f"cannot rebuild the trace: {transitions.describe_label(label)} no longer leads to the state "
                 "the search recorded; the model's semantics are not deterministic (an internal error)")
         o = matches[0]
-        steps.append(Step(transitions.action_name(label), tuple(_arg_pairs(transitions, label)), target,
+        steps.append(Step(transitions.action_name(label), tuple(transitions.named_args(label)), target,
                           o.sent, o.received))
         current = target
     return Trace(names, cursor, tuple(steps), kind, prop)
-
-
-def _arg_pairs(transitions: Transitions, label: Label) -> list[tuple[str, object]]:
-    action = transitions.system.actions[label[0]]
-    out: list[tuple[str, object]] = []
-    for p, v in zip(action.params, label[1]):
-        if action.builtin == "lose" and transitions.networks[p.network].kind == "fifo":
-            out.append((p.name, v[0]))
-            out.append(("position", v[1]))
-        else:
-            out.append((p.name, v))
-    return out
 
 
 __all__ = ["explore", "Limits", "ExplorationResult", "Outcome", "Statistics", "Progress", "DEADLOCK", "field"]

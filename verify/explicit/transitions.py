@@ -68,19 +68,25 @@ class Transitions:
     def labels(self, state: ir.State) -> Iterator[Label]:
         """Every argument tuple of every action, in order (enabled or not)."""
         for k, (action, _, _) in enumerate(self._actions):
+            first = action.params[0] if action.params else None
+            if action.builtin == "lose" and self.networks[first.network].kind == "fifo":
+                # (message, position): which positions exist depends on the message's channel.
+                for queue in state[first.network]:
+                    for position, m in enumerate(queue):
+                        yield (k, (m, position))
+                continue
             domains = []
             for p in action.params:
-                if p.network is not None:
-                    net = self.networks[p.network]
-                    if action.builtin == "lose" and net.kind == "fifo":
-                        domains.append([(m, pos) for queue in state[p.network] for pos, m in enumerate(queue)])
-                    elif action.builtin is not None:
-                        domains.append(net.in_flight(state[p.network]) if net.kind != "bag"
-                                       else sorted({m for m, _ in state[p.network]}, key=net.element.sort_key))
-                    else:
-                        domains.append(network_deliverable(net, state[p.network], p.type))
-                else:
+                if p.network is None:
                     domains.append(p.type.values())
+                    continue
+                net = self.networks[p.network]
+                if action.builtin is None:
+                    domains.append(network_deliverable(net, state[p.network], p.type))
+                elif net.kind == "bag":
+                    domains.append(sorted({m for m, _ in state[p.network]}, key=net.element.sort_key))
+                else:
+                    domains.append(net.in_flight(state[p.network]))
             for args in itertools.product(*domains):
                 yield (k, args)
 
@@ -127,7 +133,7 @@ class Transitions:
         value = state[p.network]
         if action.builtin == "lose":
             if net.kind == "fifo":
-                msg, position = args[0]
+                msg, position = args
                 new = network_remove(net, value, msg, position)
             else:
                 msg = args[0]
@@ -146,29 +152,18 @@ class Transitions:
     def action_name(self, label: Label) -> str:
         return self._actions[label[0]][0].name
 
+    def named_args(self, label: Label) -> list[tuple[str, Value]]:
+        """The step's arguments paired with the action's parameter names."""
+        action = self._actions[label[0]][0]
+        return [(p.name, v) for p, v in zip(action.params, label[1])]
+
     def describe_args(self, label: Label) -> list[tuple[str, str]]:
         action = self._actions[label[0]][0]
-        out = []
-        for p, v in zip(action.params, label[1]):
-            if action.builtin == "lose" and self.networks[p.network].kind == "fifo":
-                msg, position = v
-                out.append((p.name, show_value(p.type, msg)))
-                out.append(("position", str(position)))
-            else:
-                out.append((p.name, show_value(p.type, v)))
-        return out
+        return [(p.name, show_value(p.type, v)) for p, v in zip(action.params, label[1])]
 
     def describe_label(self, label: Label) -> str:
         args = ", ".join(f"{n}={v}" for n, v in self.describe_args(label))
         return f"{self.action_name(label)}({args})"
-
-    def find_label(self, name: str, args: dict[str, Value] | None) -> list[Label]:
-        """Labels of the action named ``name``, restricted to the given arguments (for replay)."""
-        out = []
-        for k, (action, _, _) in enumerate(self._actions):
-            if action.name == name:
-                out.append(k)
-        return out  # type: ignore[return-value]
 
 
 __all__ = ["Transitions", "Outcome", "Label", "Message"]

@@ -17,12 +17,11 @@ and send checks the declared domain.
 
 from __future__ import annotations
 
-import itertools
 from typing import Callable, Iterator
 
 from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
-from verify.ir.types import Message, Network, Optional, SetOf, Type, Value
+from verify.ir.types import Message, Network, SetOf, Type, Value
 
 
 class Frame:
@@ -517,9 +516,5 @@ def _loop(s: ir.Loop, networks: dict[int, Network]) -> Executor:
     return choose
 
 
-def product(domains: list[list[Value]]) -> Iterator[tuple[Value, ...]]:
-    return itertools.product(*domains)
-
-
 __all__ = ["Frame", "compile_expr", "compile_stmt", "network_send", "network_remove",
-           "network_deliverable", "show_value", "Optional"]
+           "network_deliverable", "show_value"]

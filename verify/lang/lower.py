@@ -14,7 +14,6 @@ be written as literals.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from verify.errors import ModelRuntimeError, Span, TypeProblem, VerifyError
 from verify.ir import nodes as ir
@@ -330,9 +329,7 @@ class Lowering:
                 properties.append(self.property_decl(d, properties))
             elif isinstance(d, ast.AllowDecl):
                 deadlock_ok = self.allow(d) or deadlock_ok
-        if any(a.is_fault for a in actions) is False and budget is not None:
-            pass  # a budget with no fault action is harmless
-        for i, (name, (index, net)) in enumerate(self.networks.items()):
+        for index, net in self.networks.values():
             actions.extend(self.network_fault_actions(index, net))
         for d in extra_properties:
             properties.append(self.property_decl(d, properties))
@@ -559,8 +556,11 @@ class Lowering:
         out = []
         span = self.variables[index].span
         if net.lossy:
-            out.append(ir.Action(f"Lose[{net.name}]", (ir.Param("m", 0, net.element, index),), None,
-                                 ir.Block(span, ()), False, 1, span, builtin="lose"))
+            params: tuple[ir.Param, ...] = (ir.Param("m", 0, net.element, index),)
+            if net.kind == "fifo":  # any message of a channel may be lost, not only its head
+                params += (ir.Param("position", 1, Range(0, net.capacity - 1), None),)
+            out.append(ir.Action(f"Lose[{net.name}]", params, None, ir.Block(span, ()), False, len(params), span,
+                                 builtin="lose"))
         if net.duplicating and net.kind == "bag":
             out.append(ir.Action(f"Duplicate[{net.name}]", (ir.Param("m", 0, net.element, index),), None,
                                  ir.Block(span, ()), False, 1, span, builtin="duplicate"))
@@ -609,8 +609,6 @@ class Lowering:
 
     def action_decl(self, d: ast.ActionDecl, counter: int | None, budget: int | None) -> ir.Action:
         self.declare(d.name, "action", d.span)
-        if d.is_fault and budget is None:
-            pass  # unbounded faults are allowed; liveness will need a budget
         scope = _Scope()
         params = []
         receives = [p for p in d.params if p.network is not None]
@@ -1207,5 +1205,3 @@ def lower_model(model: ast.ModelFile, overrides: list[ConstOverride] | None = No
     except VerifyError:
         raise
 
-
-Any  # re-exported for type hints in callers

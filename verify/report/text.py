@@ -71,9 +71,7 @@ def _show_arg(system: ir.System, action: str, name: str, value: Value) -> str:
     from verify.traces.itf import action_param_types
     params = dict(action_param_types(system, action) or [])
     t = params.get(name)
-    if t is None or name == "position":
-        return str(value)
-    return show_value(t, value)
+    return str(value) if t is None else show_value(t, value)
 
 
 def verdict_line(r: CheckResult) -> str:

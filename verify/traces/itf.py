@@ -166,13 +166,7 @@ def _short(j: Any) -> str:
 def action_param_types(system: ir.System, action: str) -> list[tuple[str, Type]] | None:
     for a in system.actions:
         if a.name == action:
-            out = []
-            for p in a.params:
-                out.append((p.name, p.type))
-                if a.builtin == "lose" and p.network is not None:
-                    if dict(system.networks())[p.network].kind == "fifo":
-                        out.append(("position", Int()))
-            return out
+            return [(p.name, p.type) for p in a.params]
     return None
 
 

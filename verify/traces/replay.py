@@ -37,16 +37,10 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
             return ReplayResult(False, f"step {k}: the model has no action {step.action}", k)
         action = system.actions[index]
         args = dict(step.args)
-        values = []
-        for p in action.params:
-            v = args[p.name]
-            if action.builtin == "lose" and dict(system.networks())[p.network].kind == "fifo":
-                v = (v, args["position"])
-            values.append(v)
-        label = (index, tuple(values))
+        label = (index, tuple(args[p.name] for p in action.params))
         shown = transitions.describe_label(label)
         try:
-            if not _argument_available(transitions, current, label):
+            if not _message_in_flight(transitions, current, label):
                 return ReplayResult(False, f"step {k}: {shown} cannot be taken: its message is not in flight", k)
             outcomes = transitions.execute(current, label)
         except ModelRuntimeError as exc:
@@ -81,9 +75,12 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
                         else "its one step is a legal transition of the model"), None, violated)
 
 
-def _argument_available(transitions: Transitions, state: ir.State, label) -> bool:
-    return any(candidate == label for candidate in transitions.labels(state)) if any(
-        p.network is not None for p in transitions.system.actions[label[0]].params) else True
+def _message_in_flight(transitions: Transitions, state: ir.State, label) -> bool:
+    """A step that takes a message needs that message in flight; executing it
+    would not notice (removing an absent message from a set changes nothing)."""
+    if all(p.network is None for p in transitions.system.actions[label[0]].params):
+        return True
+    return label in transitions.labels(state)
 
 
 def _check_initial(system: ir.System, transitions: Transitions, state: ir.State) -> str | None:
