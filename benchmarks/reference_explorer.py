@@ -17,8 +17,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from verify.check import discover, load_check
-from verify.explicit.reference import explore
+from verify.load import discover, load_check
+from verify.check import explore
 
 ROOT = Path(__file__).resolve().parent.parent
 

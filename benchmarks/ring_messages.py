@@ -41,8 +41,9 @@ import sys
 import time
 from pathlib import Path
 
-from verify.explicit.reference import Limits, explore
-from verify.check import load_system
+from verify.check import explore
+from verify.engine import Limits
+from verify.load import load_system
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "ring_lcr.model"

@@ -35,8 +35,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from verify.explicit.reference import Limits, explore
-from verify.check import load_system
+from verify.check import explore
+from verify.engine import Limits
+from verify.load import load_system
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "zk_election.model"

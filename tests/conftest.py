@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from verify.check import load_check, run_check
+from verify.check import run_check
+from verify.load import load_check
 from verify.results import CheckResult
 
 ROOT = Path(__file__).resolve().parent.parent

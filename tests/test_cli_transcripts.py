@@ -102,10 +102,12 @@ ok   violated: BelowTwo violated  [*]
 3 of 3 verdicts as expected
 EXITCODE: OK
 
-## A bad spec among good ones: its error on stderr, exit code 2, and the good ones still report.
+## A bad spec among good ones: a line of its own, its error in full on stderr, exit code 2, and the good ones
+## still report.
 
 $ verify check mixed --quiet
 ok   a_good: Small holds  [*]
+FAIL b_bad: error  [not loaded: mixed/b_bad.spec:2:1: spec error: the model has no property Smal *]
 ok   c_good: BelowTwo violated  [*]
 2 of 3 verdicts as expected
 stderr> mixed/b_bad.spec:2:1: spec error: the model has no property Smal (it has: Small, BelowTwo, AtMax)
@@ -132,7 +134,7 @@ $ verify check specs/violated.spec --format json
     "check": "violated",
     "spec": "specs/violated.spec",
     "model": "counter.model",
-    "engine": "explicit",
+    "engine": "reference",
     "property": "BelowTwo",
     "kind": "invariant",
     "verdict": "violated",
@@ -269,7 +271,7 @@ def test_json_shape(workdir, monkeypatch, capsys, tmp_path):
     assert isinstance(document, list) and len(document) == 3
     for r in document:
         assert JSON_FIELDS <= set(r), JSON_FIELDS - set(r)
-        assert r["engine"] == "explicit" and r["as_expected"] is True
+        assert r["engine"] == "reference" and r["as_expected"] is True
         assert isinstance(r["distinct_states"], int) and isinstance(r["seconds"], (int, float))
     by_property = {r["property"]: r for r in document}
     assert by_property["Small"]["verdict"] == "holds" and by_property["Small"]["trace_length"] is None

@@ -7,7 +7,8 @@ import io
 import itertools
 from pathlib import Path
 
-from verify.explicit.reference import Limits, Progress, explore
+from verify.check import explore
+from verify.engine import Limits, Progress
 from verify.lang.lower import ConstOverride, lower_model
 from verify.lang.parser import parse_expression, parse_model
 

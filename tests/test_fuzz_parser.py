@@ -28,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
-from verify.check import load_check
+from verify.load import load_check
 from verify.errors import VerifyError
 from verify.lang.lower import lower_model
 from verify.lang.parser import grammar_parser, parse_model, parse_spec

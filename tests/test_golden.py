@@ -42,8 +42,10 @@ from typing import Callable
 
 import pytest
 
-from verify.check import load_check, run_check
-from verify.explicit.reference import Limits, explore
+from verify.check import run_check
+from verify.load import load_check
+from verify.check import explore
+from verify.engine import Limits
 from verify.lang.lower import ConstOverride, lower_model
 from verify.lang.parser import parse_expression, parse_model
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.check import load_check
+from verify.load import load_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

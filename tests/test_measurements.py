@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from verify.check import load_system
-from verify.explicit.reference import Limits, explore
+from verify.load import load_system
+from verify.check import explore
+from verify.engine import Limits
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 

@@ -1,27 +1,30 @@
 """The ``verify`` command line: argument parsing and exit codes, no logic of its own.
 
-Exit codes: 0 every verdict holds or is as expected; 1 a property violated or a
-verdict not as expected; 2 bad input or usage (or a model error); 3 a budget
-ended a run before a verdict.
+Every command loads through ``verify.load``; ``check`` runs through
+``verify.check``. Exit codes: 0 every verdict holds or is as expected; 1 a
+property violated or a verdict not as expected; 2 bad input or usage (or a
+model error); 3 a budget ended a run before a verdict.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
 from verify import __version__
-from verify.check import Overrides, discover, load_check, run_check
+from verify.check import run_check
+from verify.engine import Progress, engine_names
 from verify.errors import Span, TraceProblem, UsageProblem, VerifyError
-from verify.explicit.reference import Progress
 from verify.ir.types import Network
-from verify.lang.lower import lower_model
-from verify.lang.parser import parse_model, read_source
+from verify.lang.lower import ConstOverride
+from verify.lang.parser import parse_expression
+from verify.load import Check, Overrides, cli_constants, discover, load_check
 from verify.report.files import write_atomic
 from verify.report.json_report import load_error_to_json, result_to_json
-from verify.report.text import explain, render_trace, verdict_line
+from verify.report.text import explain, load_error_line, render_trace, verdict_line
 from verify.results import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATED, CheckResult, exit_code
 from verify.traces.itf import read_itf, trace_to_itf
 from verify.traces.replay import replay
@@ -43,13 +46,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _positive_float(text: str) -> float:
+def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive, finite number of seconds, got {text!r}")
     return value
 
 
@@ -68,25 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     def consts(p: argparse.ArgumentParser) -> None:
         p.add_argument("--const", type=_const, action="append", default=[], metavar="NAME=VALUE",
-                       help="override a constant (repeatable)")
+                       help="override a constant (repeatable, once per constant)")
 
     check = sub.add_parser("check", help="check specs (or models) and report verdicts")
     check.add_argument("paths", nargs="+", metavar="PATH", help=".spec or .model files, or folders of .spec files")
     consts(check)
-    check.add_argument("--max-states", type=_positive_int, help="stop after this many distinct states")
+    check.add_argument("--engine", metavar="NAME",
+                       help=f"the engine to run, over the spec's (engines: {', '.join(engine_names())})")
+    check.add_argument("--max-states", type=_positive_int, help="store at most this many distinct states")
     check.add_argument("--max-depth", type=_positive_int, help="explore only this many steps from the initial states")
-    check.add_argument("--time-limit", type=_positive_float, metavar="SECONDS", help="stop after this long")
+    check.add_argument("--time-limit", type=_seconds, metavar="SECONDS", help="stop after this long")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--out", metavar="DIR", help="write traces and results.json under DIR")
     check.add_argument("--quiet", action="store_true", help="no progress lines and no traces on the terminal")
 
-    parse = sub.add_parser("parse", help="parse and type-check a model (no search)")
-    parse.add_argument("model", metavar="MODEL")
+    parse = sub.add_parser("parse", help="parse and type-check a model or spec (no search)")
+    parse.add_argument("model", metavar="MODEL", help="a .model file, or a .spec file and the model it names")
     consts(parse)
 
-    rep = sub.add_parser("replay", help="re-execute an ITF trace against a model")
+    rep = sub.add_parser("replay", help="re-execute an ITF trace against a model or a spec")
     rep.add_argument("trace", metavar="TRACE")
-    rep.add_argument("--model", required=True, metavar="MODEL")
+    rep.add_argument("--model", required=True, metavar="MODEL",
+                     help="a .model file (its properties are evaluated), or a .spec file (its model, constants "
+                          "and properties)")
     consts(rep)
     rep.add_argument("--format", choices=("text", "json"), default="text")
     return parser
@@ -111,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    overrides = Overrides(args.const, args.max_states, args.max_depth, args.time_limit)
+    overrides = Overrides(args.const, args.max_states, args.max_depth, args.time_limit, args.engine)
+    cli_constants(overrides)  # a malformed --const is reported once, before any check runs
+    if args.engine is not None and args.engine not in engine_names():
+        raise UsageProblem(f"unknown engine {args.engine!r}", hint=f"engines: {', '.join(engine_names())}")
     out_dir = Path(args.out) if args.out else None
     if out_dir is not None:
         if out_dir.exists() and not out_dir.is_dir():
@@ -127,8 +137,12 @@ def _check(args: argparse.Namespace) -> int:
         try:
             check = load_check(path, overrides)
         except VerifyError as exc:
+            if exc.span is None:  # e.g. a --const that does not fit this check's model: name the check
+                exc.span = Span.whole_file(str(path))
             print(exc.render(), file=sys.stderr)
             errors.append(load_error_to_json(path.stem, str(path), str(exc)))
+            if args.format == "text":
+                print(load_error_line(path.stem, str(exc)))
             continue
         progress = None if args.quiet else Progress(sys.stderr, label=check.name)
         check_results = run_check(check, progress)
@@ -156,7 +170,7 @@ def _check(args: argparse.Namespace) -> int:
     return code
 
 
-def _print_text(check, results: list[CheckResult], quiet: bool) -> None:
+def _print_text(check: Check, results: list[CheckResult], quiet: bool) -> None:
     error_shown = False
     for r in results:
         print(verdict_line(r))
@@ -184,7 +198,7 @@ def _write_report(path: Path, text: str) -> None:
         raise UsageProblem(f"cannot write {path}: {reason}") from None
 
 
-def _write_traces(out_dir: Path, check, results: list[CheckResult]) -> None:
+def _write_traces(out_dir: Path, check: Check, results: list[CheckResult]) -> None:
     for r in results:
         if r.trace is None:
             continue
@@ -200,56 +214,38 @@ def _write_traces(out_dir: Path, check, results: list[CheckResult]) -> None:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from verify.check import _cli_constants
-    model = parse_model(read_source(args.model), args.model)
-    system = lower_model(model, _cli_constants(Overrides(args.const)))
-    declared = [v for v in system.variables if v.name != "faults_used" and not isinstance(v.type, Network)]
-    networks = len(system.networks())
+    system = load_check(args.model, Overrides(args.const)).system
+    declared = [v for v in system.variables if not v.hidden and not isinstance(v.type, Network)]
     actions = [a for a in system.actions if a.builtin is None]
     extra = []
     if system.fault_counter is not None:
         extra.append(f"a fault budget of {system.fault_budget}")
     if len(actions) < len(system.actions):
         extra.append(f"{len(system.actions) - len(actions)} network fault actions")
-    print(f"{args.model}: ok: {len(system.constants)} constants, {len(declared)} variables, {networks} networks, "
-          f"{len(actions)} actions, {len(system.properties)} properties"
+    properties = [p for p in system.properties if p.kind != "deadlock"]
+    print(f"{args.model}: ok: {len(system.constants)} constants, {len(declared)} variables, "
+          f"{len(system.networks())} networks, {len(actions)} actions, {len(properties)} properties"
           + (f" ({', '.join(extra)})" if extra else ""))
     return EXIT_OK
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from verify.check import _cli_constants
-    from verify.lang.lower import ConstOverride
-    from verify.lang.parser import parse_expression
-    model = parse_model(read_source(args.model), args.model)
-    overrides = _cli_constants(Overrides(args.const))
-    given = {o.name for o in overrides}
-    declared = {d.name for d in model.decls if d.__class__.__name__ == "ConstDecl"}
     # The constants a trace was found with (a verify trace records them) are
     # the defaults; --const still wins.
-    where = Span.whole_file(args.trace)
-    from_trace: list[str] = []
-    for name, value in _trace_constants(args.trace).items():
-        if name in given or name not in declared:
-            continue
-        text = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-        try:
-            expr = parse_expression(text, f"{args.trace}: constant {name}")
-        except VerifyError as exc:
-            raise TraceProblem(f"constant {name} = {text[:40]}: {exc.message}", where) from None
-        overrides.append(ConstOverride(name, expr, where, "trace"))
-        from_trace.append(f"{name}={text}")
+    recorded, texts = _trace_constants(args.trace)
+    target = args.model
     try:
-        system = lower_model(model, overrides)
+        system = load_check(target, Overrides(args.const, recorded=recorded)).system
     except VerifyError as exc:
-        if from_trace and (exc.span is None or exc.span.file != args.trace):
-            note = f"with the constants recorded in {args.trace}: {', '.join(from_trace)}"
+        used = [f"{o.name}={texts[o.name]}" for o in recorded]
+        if used and (exc.span is None or exc.span.file != args.trace):
+            note = f"with the constants recorded in {args.trace}: {', '.join(used)}"
             exc.hint = f"{exc.hint}; {note}" if exc.hint else note
         raise
     trace = read_itf(args.trace, system)
     result = replay(trace, system)
     if args.format == "json":
-        print(json.dumps({"trace": args.trace, "model": args.model, "accepted": result.ok, "message": result.message,
+        print(json.dumps({"trace": args.trace, "model": target, "accepted": result.ok, "message": result.message,
                           "failed_step": result.failed_step, "steps": len(trace.steps),
                           "violated": [{"property": n, "state": i} for n, i in result.violated]}, indent=2))
     else:
@@ -259,25 +255,39 @@ def _replay(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_VIOLATED
 
 
-def _trace_constants(path: str) -> dict:
+def _trace_constants(path: str) -> tuple[list[ConstOverride], dict[str, str]]:
     """The constants recorded in a verify trace's #meta (each as the language writes it; integers
-    and booleans also as JSON values), or {} (read_itf reports the rest)."""
+    and booleans also as JSON values), parsed, with their texts; none if the file has none (read_itf
+    reports the rest)."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-        return {}
+        return [], {}
     meta = doc.get("#meta") if isinstance(doc, dict) else None
     info = meta.get("verify") if isinstance(meta, dict) else None
     consts = info.get("constants") if isinstance(info, dict) else None
     if not isinstance(consts, dict):
-        return {}
-    return {k: v for k, v in consts.items() if isinstance(k, str) and isinstance(v, (int, bool, str))}
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        return [], {}
+    where = Span.whole_file(path)
+    out = []
+    texts: dict[str, str] = {}
+    for name, value in consts.items():
+        if not isinstance(name, str) or not isinstance(value, (int, bool, str)):
+            continue
+        text = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+        try:
+            expr = parse_expression(text, f"{path}: constant {name}")
+        except VerifyError as exc:
+            raise TraceProblem(f"constant {name} = {text[:40]}: {exc.message}", where) from None
+        out.append(ConstOverride(name, expr, where, "trace"))
+        texts[name] = text
+    return out, texts
 
 
 def main_entry() -> None:
     """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
     sys.exit(main())

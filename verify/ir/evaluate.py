@@ -27,19 +27,17 @@ from verify.ir.types import Message, Network, SetOf, Type, Value
 class Frame:
     """Where an expression reads from: state variables, bound locals, the next state."""
 
-    __slots__ = ("vars", "locals", "next", "sent", "received")
+    __slots__ = ("vars", "locals", "next", "events")
 
     def __init__(self, vars: list | tuple, locals: list, next: tuple | None = None) -> None:
         self.vars = vars
         self.locals = locals
         self.next = next
-        self.sent: list[tuple[int, Value]] = []
-        self.received: list[tuple[int, Value]] = []
+        self.events: list[tuple[str, int, Value]] = []  # (sent/received/lost/duplicated, network, message)
 
     def fork(self) -> "Frame":
         f = Frame(list(self.vars), list(self.locals), self.next)
-        f.sent = list(self.sent)
-        f.received = list(self.received)
+        f.events = list(self.events)
         return f
 
 
@@ -480,7 +478,7 @@ def _send(s: ir.Send, net: Network) -> Executor:
         if not mtype.contains(msg):
             raise ModelRuntimeError(f"message {show_value(mtype, msg)} has a field outside its domain", s.span)
         f.vars[i] = network_send(net, f.vars[i], msg, s.span)
-        f.sent.append((i, msg))
+        f.events.append(("sent", i, msg))
         return [f]
     return send
 

@@ -17,7 +17,7 @@ discards a way through the body; ``assert`` failing is a model error.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from verify.errors import Span
 from verify.ir.types import Network, Type, Value
@@ -295,3 +295,10 @@ class System:
 
 
 State = tuple[Any, ...]
+
+
+class ActionInstance(NamedTuple):
+    """A step label: an action (by its index in ``System.actions``) and its argument values."""
+
+    action: int
+    args: tuple[Value, ...]

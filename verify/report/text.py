@@ -46,18 +46,16 @@ def render_trace(trace: Trace, system: ir.System, title: str | None = None) -> s
         lines.append(f"    {name} = {show_value(t, value)}")
     previous = trace.initial
     for k, step in enumerate(trace.steps, start=1):
-        args = ", ".join(f"{n}={_show_arg(system, step.action, n, v)}" for n, v in step.args)
+        params = system.actions[step.action_index].params
+        args = ", ".join(f"{p.name}={show_value(p.type, v)}" for p, (_, v) in zip(params, step.args))
         lines.append(f"  step {k}: {step.action}({args})")
-        for net, msg in step.received:
-            lines.append(f"    received on {net}: {show_value(nets[net].element, msg)}")
-        for net, msg in step.sent:
-            lines.append(f"    sent on {net}: {show_value(nets[net].element, msg)}")
+        for verb, events in (("received", step.received), ("sent", step.sent), ("lost", step.lost),
+                             ("duplicated", step.duplicated)):
+            for net, msg in events:
+                lines.append(f"    {verb} on {net}: {show_value(nets[net].element, msg)}")
         for name, old, new in zip(trace.variables, previous, step.state):
             t = types[name]
-            if isinstance(t, Network):
-                if step.action.startswith(("Lose[", "Duplicate[")) and old != new:
-                    verb = "lost" if step.action.startswith("Lose[") else "duplicated"
-                    lines.append(f"    {verb} on {name}: {show_value(t.element, dict(step.args)['m'])}")
+            if isinstance(t, Network):  # shown through its message events
                 continue
             for where, a, b in changed_leaves(name, t, old, new):
                 lines.append(f"    {where}: {a} -> {b}")
@@ -65,13 +63,6 @@ def render_trace(trace: Trace, system: ir.System, title: str | None = None) -> s
     if trace.failed_step:
         lines.append(f"  step {len(trace.steps) + 1}: {trace.failed_step}  <- fails here")
     return "\n".join(lines)
-
-
-def _show_arg(system: ir.System, action: str, name: str, value: Value) -> str:
-    from verify.traces.itf import action_param_types
-    params = dict(action_param_types(system, action) or [])
-    t = params.get(name)
-    return str(value) if t is None else show_value(t, value)
 
 
 def verdict_line(r: CheckResult) -> str:
@@ -89,6 +80,11 @@ def verdict_line(r: CheckResult) -> str:
     n = len(r.trace) if r.trace is not None else 0
     trace = f", trace of {n} step{'' if n == 1 else 's'}" if r.trace is not None and r.verdict != "error" else ""
     return f"{mark} {r.check}: {r.property} {verdict}{expected}  [{stats}{trace}]"
+
+
+def load_error_line(check: str, message: str) -> str:
+    """The verdict line of a check that could not be loaded (its message is on stderr in full)."""
+    return f"FAIL {check}: error  [not loaded: {message}]"
 
 
 def explain(r: CheckResult) -> str:

@@ -261,8 +261,9 @@ def read_itf(path: str | Path, system: ir.System) -> Trace:
         action = smeta.get("action")
         if not isinstance(action, str):
             raise problem(f"state {k} does not say which action led to it (#meta.action)")
+        index = next((i for i, a in enumerate(system.actions) if a.name == action), None)
         params = action_param_types(system, action)
-        if params is None:
+        if index is None or params is None:
             known = ", ".join(a.name for a in system.actions) or "none"
             raise problem(f"state {k}: the model has no action {_short(action)} (it has: {known})")
         raw_args = smeta.get("args", {})
@@ -279,7 +280,7 @@ def read_itf(path: str | Path, system: ir.System) -> Trace:
         extra = set(raw_args) - {n for n, _ in params}
         if extra:
             raise problem(f"state {k}: action {action} has no argument {_short(sorted(extra)[0])}")
-        steps.append(Step(action, tuple(args), state))
+        steps.append(Step(index, action, tuple(args), state))
     return Trace(tuple(variables), states[0], tuple(steps), str(info.get("kind", "counterexample")),
                  info.get("property") if isinstance(info.get("property"), str) else None,
                  meta=dict(info))

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from verify.errors import ModelRuntimeError
-from verify.explicit.transitions import Transitions
+from verify.ir.transitions import Transitions
 from verify.ir import nodes as ir
-from verify.ir.evaluate import Frame, show_value
+from verify.ir.evaluate import show_value
 from verify.traces.trace import Trace
 
 
@@ -27,7 +27,7 @@ class ReplayResult:
 
 def replay(trace: Trace, system: ir.System) -> ReplayResult:
     transitions = Transitions(system)
-    problem = _check_initial(system, transitions, trace.initial)
+    problem = transitions.initial_problem(trace.initial)
     if problem:
         return ReplayResult(False, f"state 0 is not an initial state: {problem}", 0)
     current = trace.initial
@@ -37,7 +37,7 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
             return ReplayResult(False, f"step {k}: the model has no action {step.action}", k)
         action = system.actions[index]
         args = dict(step.args)
-        label = (index, tuple(args[p.name] for p in action.params))
+        label = ir.ActionInstance(index, tuple(args[p.name] for p in action.params))
         shown = transitions.describe_label(label)
         try:
             if not _message_in_flight(transitions, current, label):
@@ -81,17 +81,6 @@ def _message_in_flight(transitions: Transitions, state: ir.State, label) -> bool
     if all(p.network is None for p in transitions.system.actions[label[0]].params):
         return True
     return label in transitions.labels(state)
-
-
-def _check_initial(system: ir.System, transitions: Transitions, state: ir.State) -> str | None:
-    for v, value in zip(system.variables, state):
-        if value not in v.initial:
-            return f"{v.name} = {show_value(v.type, value)} is not an initial value"
-    for cond, size in system.init_constraints:
-        from verify.ir.evaluate import compile_expr
-        if not compile_expr(cond)(Frame(state, [None] * size)):
-            return f"the 'initially' condition at line {cond.span.line} does not hold"
-    return None
 
 
 def _difference(system: ir.System, expected: ir.State, recorded: ir.State) -> str:

@@ -9,19 +9,32 @@ writes and reads it as ITF JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from verify.ir.types import Value
+
+Event = tuple[str, Value]  # (network name, message)
 
 
 @dataclass(frozen=True)
 class Step:
-    """One transition: the action taken, its arguments and the state it led to."""
+    """One transition: the action taken (its index in ``System.actions`` and its
+    name), its arguments, the state it led to, and what happened to messages."""
 
+    action_index: int
     action: str
     args: tuple[tuple[str, Value], ...]   # raw values, in parameter order
     state: tuple[Value, ...]
-    sent: tuple[tuple[str, Value], ...] = ()       # (network, message)
-    received: tuple[tuple[str, Value], ...] = ()   # (network, message)
+    sent: tuple[Event, ...] = ()
+    received: tuple[Event, ...] = ()
+    lost: tuple[Event, ...] = ()
+    duplicated: tuple[Event, ...] = ()
+
+
+class TraceKind(StrEnum):
+    COUNTEREXAMPLE = "counterexample"
+    WITNESS = "witness"
+    ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,7 @@ class Trace:
     variables: tuple[str, ...]
     initial: tuple[Value, ...]
     steps: tuple[Step, ...]
-    kind: str = "counterexample"
+    kind: TraceKind = TraceKind.COUNTEREXAMPLE
     property: str | None = None
     failed_step: str | None = None
     meta: dict = field(default_factory=dict)

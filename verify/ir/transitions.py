@@ -2,19 +2,20 @@
 
 :class:`Transitions` compiles a :class:`~verify.ir.nodes.System` once and then
 answers: which states are initial, which steps leave a state, and whether a
-property holds in a state (or across a step). Both the reference explorer and
-trace replay are built on it, so a trace the explorer produces is replayed by
-the very same semantics.
+property holds in a state (or across a step). Every engine's witnesses
+are rebuilt into traces by it, the reference explorer searches with it, and
+replay checks traces with it: one meaning of the language, executed.
 
-A step is labelled by ``(action index, argument values)``; the label and the
-source state determine the successors (several, when the body chooses).
+A step is labelled by an :class:`~verify.ir.nodes.ActionInstance` (action
+index, argument values); the label and the source state determine the
+successors (several, when the body chooses).
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
@@ -22,16 +23,20 @@ from verify.ir.evaluate import (Frame, compile_expr, compile_stmt, network_deliv
                                 network_send, show_value)
 from verify.ir.types import Message, Network, Value
 
-Label = tuple[int, tuple[Value, ...]]
+Label = ir.ActionInstance
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One successor of a step, with the messages it took and sent."""
+    """One successor of a step, with what happened to messages on the way:
+    ``events`` lists (what, network name, message), where what is one of
+    sent, received, lost, duplicated."""
 
     state: ir.State
-    sent: tuple[tuple[str, Value], ...]
-    received: tuple[tuple[str, Value], ...]
+    events: tuple[tuple[str, str, Value], ...]
+
+    def messages(self, what: str) -> tuple[tuple[str, Value], ...]:
+        return tuple((net, m) for kind, net, m in self.events if kind == what)
 
 
 class Transitions:
@@ -51,13 +56,26 @@ class Transitions:
 
     # ---------------------------------------------------------------- states
 
-    def initial_states(self) -> list[ir.State]:
-        """Every initial state, in a fixed order."""
-        out = []
+    def initial_states(self, keep_going: Callable[[], bool] | None = None) -> Iterator[ir.State]:
+        """Every initial state, in a fixed order, one at a time (there may be very many).
+
+        ``keep_going`` is asked before each combination of initial values is
+        tried; enumeration ends when it says no (a budget ran out)."""
         for combo in itertools.product(*(v.initial for v in self.system.variables)):
+            if keep_going is not None and not keep_going():
+                return
             if all(cond(Frame(combo, [None] * size)) for cond, size in self._init):
-                out.append(combo)
-        return out
+                yield combo
+
+    def initial_problem(self, state: ir.State) -> str | None:
+        """Why ``state`` is not an initial state, or None if it is one."""
+        for v, value in zip(self.system.variables, state):
+            if value not in v.initial:
+                return f"{v.name} = {show_value(v.type, value)} is not an initial value"
+        for (cond, size), (compiled, _) in zip(self.system.init_constraints, self._init):
+            if not compiled(Frame(state, [None] * size)):
+                return f"the 'initially' condition at line {cond.span.line} does not hold"
+        return None
 
     def holds(self, prop: ir.Property, state: ir.State, next_state: ir.State | None = None) -> bool:
         frame = Frame(state, [None] * prop.frame_size, next_state)
@@ -73,7 +91,7 @@ class Transitions:
                 # (message, position): which positions exist depends on the message's channel.
                 for queue in state[first.network]:
                     for position, m in enumerate(queue):
-                        yield (k, (m, position))
+                        yield ir.ActionInstance(k, (m, position))
                 continue
             domains = []
             for p in action.params:
@@ -88,7 +106,7 @@ class Transitions:
                 else:
                     domains.append(net.in_flight(state[p.network]))
             for args in itertools.product(*domains):
-                yield (k, args)
+                yield ir.ActionInstance(k, args)
 
     def successors(self, state: ir.State) -> Iterator[tuple[Label, ir.State]]:
         """Every (label, successor) pair of a state. A model error is raised with
@@ -100,8 +118,8 @@ class Transitions:
     def execute(self, state: ir.State, label: Label) -> list[Outcome]:
         """The outcomes of one step, with the messages taken and sent; empty if it is not enabled."""
         names = self._network_names
-        return [Outcome(tuple(f.vars), tuple((names[i], m) for i, m in f.sent),
-                        tuple((names[i], m) for i, m in f.received)) for f in self._frames(state, label)]
+        return [Outcome(tuple(f.vars), tuple((what, names[i], m) for what, i, m in f.events))
+                for f in self._frames(state, label)]
 
     def _frames(self, state: ir.State, label: Label) -> list[Frame]:
         k, args = label
@@ -121,7 +139,7 @@ class Transitions:
                     net = self.networks[p.network]
                     if not (net.kind == "set" and net.duplicating):
                         frame.vars[p.network] = network_remove(net, frame.vars[p.network], v)
-                    frame.received.append((p.network, v))
+                    frame.events.append(("received", p.network, v))
             return body(frame)
         except ModelRuntimeError as exc:
             exc.label = label  # type: ignore[attr-defined]
@@ -138,13 +156,16 @@ class Transitions:
             else:
                 msg = args[0]
                 new = network_remove(net, value, msg)
+            what = "lost"
         else:  # duplicate, bag only
             msg = args[0]
             if net.capacity is not None and sum(c for _, c in value) >= net.capacity:
                 return []
             new = network_send(net, value, msg, action.span)
+            what = "duplicated"
         frame = Frame(list(state), [])
         frame.vars[p.network] = new
+        frame.events.append((what, p.network, msg))
         return [frame]
 
     # ---------------------------------------------------------------- naming

@@ -1,0 +1,227 @@
+"""Loading: spec and model files to checks, the one API every command loads through.
+
+A spec file names a model, overrides constants, selects and adds properties,
+sets limits and an engine, and states the expected verdict. Options are
+layered: the command line overrides the spec, which overrides the model's
+defaults.
+
+>>> import tempfile
+>>> d = Path(tempfile.mkdtemp())
+>>> _ = (d / "m.model").write_text("var x: 0..2 = 0\\naction Inc() when x < 2 { x += 1 }\\n"
+...                                "invariant Small: x <= 2\\nallow deadlock\\n")
+>>> _ = (d / "c.spec").write_text('model "m.model"\\nexpect holds\\n')
+>>> check = load_check(d / "c.spec")
+>>> check.name, check.properties, check.engine
+('c', ('Small',), 'reference')
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from verify.engine import DEFAULT_ENGINE, Limits, engine_names
+from verify.errors import SpecProblem, UsageProblem
+from verify.explicit.reference import DEADLOCK
+from verify.ir import nodes as ir
+from verify.lang import ast
+from verify.lang.lower import ConstOverride, lower_model
+from verify.lang.parser import parse_expression, parse_model, parse_spec, read_source
+
+import verify.engines  # noqa: F401  - registers the built-in engines
+
+
+@dataclass(frozen=True)
+class Check:
+    """One loaded check: the system to search (with exactly the properties to
+    check), what to report, what to expect, budgets and engine."""
+
+    name: str
+    spec_path: str
+    model_path: str
+    system: ir.System
+    properties: tuple[str, ...]
+    expected: dict[str, str]
+    limits: Limits
+    engine: str = DEFAULT_ENGINE
+    expect_given: bool = False
+
+
+@dataclass
+class Overrides:
+    """What the command line says, laid over each spec.
+
+    ``constants`` are ``--const`` values as text; ``recorded`` are the
+    constants a trace was found with, when it is replayed: they win over the
+    spec's and lose to ``--const``, and those the model does not declare are
+    ignored."""
+
+    constants: list[tuple[str, str]] = field(default_factory=list)  # (name, text)
+    max_states: int | None = None
+    max_depth: int | None = None
+    time_limit: float | None = None
+    engine: str | None = None
+    recorded: list[ConstOverride] = field(default_factory=list)
+
+
+def discover(paths: list[str]) -> list[Path]:
+    """Spec files named or found (sorted) in the folders named; .model files count as checks too."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise UsageProblem(f"no such file or folder: {raw}")
+        if p.is_dir():
+            specs = sorted(p.rglob("*.spec"))
+            if not specs:
+                raise UsageProblem(f"no .spec files in {raw}")
+            found.extend(specs)
+        elif p.suffix in (".spec", ".model"):
+            found.append(p)
+        else:
+            raise UsageProblem(f"{raw}: expected a .spec or .model file, or a folder of .spec files")
+    return found
+
+
+def cli_constants(overrides: Overrides) -> list[ConstOverride]:
+    """The ``--const`` values, parsed; a constant given twice is a usage error."""
+    out: list[ConstOverride] = []
+    for name, text in overrides.constants:
+        if any(o.name == name for o in out):
+            raise UsageProblem(f"--const {name} is given twice", hint="give each constant once")
+        out.append(ConstOverride(name, parse_expression(text, f"--const {name}"), None, "--const"))
+    return out
+
+
+def check_engine(name: str, span=None) -> str:
+    if name not in engine_names():
+        problem = SpecProblem if span is not None else UsageProblem
+        raise problem(f"unknown engine {name}", span, hint=f"engines: {', '.join(engine_names())}")
+    return name
+
+
+def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
+    """A spec (or a bare model, checked with all its properties) as a :class:`Check`."""
+    overrides = overrides or Overrides()
+    path = Path(path)
+    cli = cli_constants(overrides)
+    if overrides.engine is not None:
+        check_engine(overrides.engine)
+    if path.suffix != ".spec":
+        return _load_bare_model(path, overrides, cli)
+    text = read_source(path)
+    spec = parse_spec(text, str(path))
+    model_items = [i for i in spec.items if isinstance(i, ast.SpecModel)]
+    if not model_items:
+        raise SpecProblem("the spec names no model: add 'model \"path/to/file.model\"'", spec.span)
+    if len(model_items) > 1:
+        raise SpecProblem("the spec names more than one model", model_items[1].span)
+    model_path = Path(os.path.normpath(path.parent / model_items[0].path))
+    if not model_path.exists():
+        raise SpecProblem(f"model file not found: {model_items[0].path} (looked for {model_path})",
+                          model_items[0].span)
+    model = parse_model(read_source(model_path), str(model_path))
+    consts = [ConstOverride(i.name, i.value, i.span, "spec") for i in spec.items if isinstance(i, ast.ConstDecl)]
+    seen: dict[str, int] = {}
+    for c in consts:
+        if c.name in seen:
+            raise SpecProblem(f"constant {c.name} is set twice in this spec (first at line {seen[c.name]})", c.span)
+        seen[c.name] = c.span.line
+    extra = [i for i in spec.items if isinstance(i, ast.PropertyDecl)]
+    allow = any(isinstance(i, ast.AllowDecl) and _allow_ok(i) for i in spec.items)
+    system = lower_model(model, _layered(consts, _declared(model, overrides.recorded), cli), extra,
+                         allow_deadlock=allow or None)
+    selected: list[str] = []
+    for item in spec.items:
+        if isinstance(item, ast.SpecCheck):
+            for name in item.names:
+                if system.property(name) is None:
+                    known = ", ".join(p.name for p in system.properties) or "none"
+                    raise SpecProblem(f"the model has no property {name} (it has: {known})", item.span)
+                if name not in selected:
+                    selected.append(name)
+    if not selected:
+        selected = [p.name for p in system.properties]
+    else:
+        selected += [p.name for p in extra if p.name not in selected]
+    props = tuple(system.property(n) for n in selected)
+    system = system.with_properties(props)  # type: ignore[arg-type]
+    reported = list(selected) + ([DEADLOCK] if not system.allow_deadlock else [])
+    expected: dict[str, str] = {}
+    expects = [i for i in spec.items if isinstance(i, ast.SpecExpect)]
+    if len(expects) > 1:
+        raise SpecProblem("the spec states its expectation twice", expects[1].span)
+    if expects:
+        e = expects[0]
+        for name in reported:
+            expected[name] = "holds"
+        for name in e.properties:
+            if name not in reported:
+                hint = " (deadlock is not checked: the check allows it)" if name == DEADLOCK else ""
+                raise SpecProblem(f"expect violated {name}: the check has no property {name}{hint}", e.span)
+            expected[name] = "violated"
+    engine = DEFAULT_ENGINE
+    for item in spec.items:
+        if isinstance(item, ast.SpecEngine):
+            engine = check_engine(item.name, item.span)
+    if overrides.engine is not None:
+        engine = overrides.engine
+    limits = {"max_states": None, "max_depth": None, "time_limit": None}
+    for item in spec.items:
+        if isinstance(item, ast.SpecLimit):
+            if item.value <= 0:
+                raise SpecProblem(f"{item.name} must be positive", item.span)
+            limits[item.name] = item.value
+    return Check(path.stem, str(path), str(model_path), system, tuple(reported), expected,
+                 _limits(limits, overrides), engine, bool(expects))
+
+
+def _layered(*layers: list[ConstOverride]) -> list[ConstOverride]:
+    """Constant overrides, later layers winning over earlier ones."""
+    merged: dict[str, ConstOverride] = {}
+    for layer in layers:
+        for o in layer:
+            merged[o.name] = o
+    return list(merged.values())
+
+
+def _declared(model: ast.ModelFile, recorded: list[ConstOverride]) -> list[ConstOverride]:
+    """The recorded constants that the model declares (a trace may record others)."""
+    names = {d.name for d in model.decls if isinstance(d, ast.ConstDecl)}
+    return [o for o in recorded if o.name in names]
+
+
+def _allow_ok(item: ast.AllowDecl) -> bool:
+    if item.what != "deadlock":
+        raise SpecProblem(f"unknown allowance {item.what!r}", item.span, hint="the only one is 'allow deadlock'")
+    return True
+
+
+def _limits(spec_limits: dict, overrides: Overrides) -> Limits:
+    return Limits(
+        max_states=overrides.max_states if overrides.max_states is not None else spec_limits["max_states"],
+        max_depth=overrides.max_depth if overrides.max_depth is not None else spec_limits["max_depth"],
+        time_limit=overrides.time_limit if overrides.time_limit is not None else spec_limits["time_limit"],
+    )
+
+
+def _load_bare_model(path: Path, overrides: Overrides, cli: list[ConstOverride]) -> Check:
+    model = parse_model(read_source(path), str(path))
+    system = lower_model(model, _layered(_declared(model, overrides.recorded), cli))
+    names = [p.name for p in system.properties] + ([DEADLOCK] if not system.allow_deadlock else [])
+    return Check(path.stem, str(path), str(path), system, tuple(names), {},
+                 _limits({"max_states": None, "max_depth": None, "time_limit": None}, overrides),
+                 overrides.engine or DEFAULT_ENGINE)
+
+
+def load_system(model_path: str | Path, constants: dict[str, str] | None = None) -> ir.System:
+    """A model file lowered with constants given as text (as on the command line).
+
+    >>> load_system("models/raft_election.model", {"MaxTerm": "1"}).constants["MaxTerm"]
+    1
+    """
+    return load_check(Path(model_path), Overrides(constants=list((constants or {}).items()))).system
+
+
+__all__ = ["Check", "Overrides", "discover", "cli_constants", "load_check", "load_system"]
