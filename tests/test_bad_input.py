@@ -138,6 +138,15 @@ CASES = [
          where="--const Max:1:4: syntax error:", phrase="unexpected end of file"),
     Case("const-value-of-wrong-type", ["parse", "ok.model", "--const", "Max=true"], {"ok.model": OK_MODEL},
          where="type error:", phrase="constant Max is an integer but the --const value is bool"),
+    Case("const-given-twice", ["check", "ok.model", "--const", "Max=2", "--const", "Max=3"], {"ok.model": OK_MODEL},
+         where="usage error:", phrase="--const Max is given twice"),
+    Case("const-of-wrong-type-names-the-check", ["check", "ok.model", "--const", "Max=true"], {"ok.model": OK_MODEL},
+         where="ok.model: type error:", phrase="constant Max is an integer but the --const value is bool",
+         stdout="FAIL ok: error  [not loaded: ok.model: type error: constant Max is an integer but the --const"),
+    Case("unknown-engine", ["check", "ok.model", "--engine", "fast"], {"ok.model": OK_MODEL},
+         where="usage error:", phrase="unknown engine 'fast' (engines: reference"),
+    Case("time-limit-not-a-number", ["check", "ok.model", "--time-limit", "nan"], {"ok.model": OK_MODEL},
+         where="usage error:", phrase="expected a positive, finite number of seconds, got 'nan'"),
     Case("missing-file", ["check", "nothere.spec"],
          where="usage error:", phrase="no such file or folder: nothere.spec"),
     Case("folder-without-specs", ["check", "empty"], {"empty/readme.txt": "nothing here\n"},
@@ -280,3 +289,23 @@ def test_trace_error_messages_stay_on_one_line(tmp_path, monkeypatch, capsys):
     assert main(["replay", "t.json", "--model", "ok.model"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("t.json: trace error: state 1: the model has no action")
+
+
+def test_a_bad_const_over_a_folder(tmp_path, monkeypatch, capsys):
+    """A --const that cannot be read is reported once, before any check runs; one that does not fit
+    a check's model is reported for that check, by name, and the check gets its line on stdout."""
+    _write(tmp_path, {"ok.model": OK_MODEL, "other.model": "const Max = true\nvar b: bool = Max\n",
+                      "specs/a.spec": 'model "../ok.model"\n', "specs/b.spec": 'model "../other.model"\n',
+                      "specs/c.spec": 'model "../ok.model"\n'})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "specs", "--const", "Max=3 +"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("syntax error") == 1 and captured.out == ""
+    assert main(["check", "specs", "--const", "Max=2", "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "specs/b.spec: type error: constant Max is bool but the --const value is an integer\n"
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("ok   a: Small holds")
+    assert lines[1].startswith("FAIL b: error  [not loaded: specs/b.spec: type error:")
+    assert lines[2].startswith("ok   c: Small holds")
+    assert lines[-1] == "2 of 3 verdicts as expected"

@@ -31,9 +31,10 @@ from verify.ir.transitions import Label, Transitions
 DEADLOCK = "NoDeadlock"
 
 # How often (in expanded states) the observer hears of progress, and how many
-# steps of one expansion run between two readings of the clock.
+# step labels of one expansion are tried between two readings of the clock
+# (which is also read before every expansion).
 PROGRESS_EVERY = 256
-CLOCK_EVERY_STEPS = 32
+CLOCK_EVERY_LABELS = 32
 
 Parents = dict[ir.State, tuple[ir.State | None, Label | None]]
 
@@ -166,20 +167,22 @@ class _Search:
             return False
         any_successor = False
         wants_edges = self.observer.wants_edges
-        for n, (label, succ) in enumerate(self.transitions.successors(state), start=1):
-            any_successor = True
-            self.stats.generated_states += 1
-            for p in self.transition_props:
-                if p.name not in self.outcomes and not self.holds(p, state, succ):
-                    self.decide(p.name, Status.VIOLATED, self.path_to(state, WitnessStep(label, succ)))
-            if succ not in self.parents:
-                if not self.store(succ, state, label, depth + 1):
-                    return False
-                self.stats.depth = max(self.stats.depth, depth + 1)
-            if wants_edges:
-                self.observer.edge(state, label, succ)
-            if n % CLOCK_EVERY_STEPS == 0 and not self.budget.time_left():
+        transitions = self.transitions
+        for n, label in enumerate(transitions.labels(state), start=1):
+            if n % CLOCK_EVERY_LABELS == 0 and not self.budget.time_left():
                 return False
+            for succ in transitions.targets(state, label):
+                any_successor = True
+                self.stats.generated_states += 1
+                for p in self.transition_props:
+                    if p.name not in self.outcomes and not self.holds(p, state, succ):
+                        self.decide(p.name, Status.VIOLATED, self.path_to(state, WitnessStep(label, succ)))
+                if succ not in self.parents:
+                    if not self.store(succ, state, label, depth + 1):
+                        return False
+                    self.stats.depth = max(self.stats.depth, depth + 1)
+                if wants_edges:
+                    self.observer.edge(state, label, succ)
         if not any_successor and self.check_deadlock and DEADLOCK not in self.outcomes:
             self.decide(DEADLOCK, Status.VIOLATED, self.path_to(state))
         return False

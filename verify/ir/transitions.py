@@ -115,6 +115,10 @@ class Transitions:
             for frame in self._frames(state, label):
                 yield label, tuple(frame.vars)
 
+    def targets(self, state: ir.State, label: Label) -> list[ir.State]:
+        """The successors of one step (none if it is not enabled; several if its body chooses)."""
+        return [tuple(frame.vars) for frame in self._frames(state, label)]
+
     def execute(self, state: ir.State, label: Label) -> list[Outcome]:
         """The outcomes of one step, with the messages taken and sent; empty if it is not enabled."""
         names = self._network_names
