@@ -123,6 +123,13 @@ CASES = [
     Case("temporal-property", ["parse", "bad.model"],
          {"bad.model": "var x: 0..3 = 0\ntemporal T: x == 0\n"},
          where="bad.model:2:1: type error:", phrase="temporal properties are not supported yet"),
+    # NoDeadlock names the deadlock check: a property of that name would give two results of one name.
+    Case("property-named-like-the-deadlock-check", ["check", "bad.model"],
+         {"bad.model": "var x: 0..2 = 0\naction Inc() when x < 2 { x += 1 }\ninvariant NoDeadlock: x <= 2\n"},
+         where="bad.model:3:1: type error:", phrase="NoDeadlock is the name of the deadlock check"),
+    Case("spec-property-named-like-the-deadlock-check", ["check", "bad.spec"],
+         {"ok.model": OK_MODEL, "bad.spec": 'model "ok.model"\ninvariant NoDeadlock: x >= 0\n'},
+         where="bad.spec:2:1: type error:", phrase="NoDeadlock is the name of the deadlock check"),
     Case("array-too-large", ["parse", "bad.model"],
          {"bad.model": "var x: [0..99999999999] of bool = false\n"},
          where="bad.model:1:8: type error:", phrase="more than 1,000,000 elements"),

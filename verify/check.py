@@ -22,8 +22,7 @@ from typing import Callable
 import verify.engines  # noqa: F401  - registers the built-in engines
 from verify.engine import (DEFAULT_ENGINE, Budget, Limits, Observer, Observers, Statistics, StateRecorder, Status,
                            Witness, engine_named)
-from verify.errors import ModelRuntimeError, Span
-from verify.explicit.reference import DEADLOCK
+from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
 from verify.ir.explain import explain_failure
 from verify.ir.transitions import Transitions
@@ -55,10 +54,6 @@ class Exploration:
     engine: str = DEFAULT_ENGINE
 
 
-def _deadlock_property() -> ir.Property:
-    return ir.Property("deadlock", DEADLOCK, None, 0, Span("<deadlock>", 0, 0), "some action is always enabled")
-
-
 def explore(system: ir.System, limits: Limits | None = None, progress: Observer | None = None,
             clock: Callable[[], float] = time.monotonic, keep_states: bool = False,
             engine: str = DEFAULT_ENGINE) -> Exploration:
@@ -74,7 +69,11 @@ def explore(system: ir.System, limits: Limits | None = None, progress: Observer 
         if o.witness is None:
             outcomes[name] = Outcome(o.status)
             continue
-        prop = system.property(name) or _deadlock_property()
+        prop = system.property(name)
+        if prop is None:
+            outcomes[name] = Outcome(o.status, None, f"internal error: the {engine} engine reports on {name}, "
+                                                     "which the system does not have")
+            continue
         kind = TraceKind.WITNESS if o.status == Status.REACHABLE else TraceKind.COUNTEREXAMPLE
         try:
             outcomes[name] = Outcome(o.status, build_trace(transitions, o.witness, kind, prop))
@@ -108,7 +107,8 @@ def run_check(check: Check, progress: Observer | None = None) -> list[CheckResul
         out.append(CheckResult(property="(model)", kind="model", verdict="error", expected=None,
                                trace=result.error_trace, message=str(result.model_error), **base))
     for name in check.properties:
-        prop = check.system.property(name) or _deadlock_property()
+        prop = check.system.property(name)
+        assert prop is not None
         expected = check.expected.get(name)
         if result.model_error is not None and name not in result.outcomes:
             out.append(CheckResult(property=name, kind=prop.kind, verdict="error", expected=expected,
@@ -122,7 +122,7 @@ def run_check(check: Check, progress: Observer | None = None) -> list[CheckResul
             continue
         verdict = {"reachable": "holds", "unreachable": "violated"}.get(outcome.status, outcome.status)
         explanation = None
-        if verdict == "violated" and prop.kind == "invariant" and outcome.trace is not None:
+        if verdict == "violated" and prop.kind == ir.PropertyKind.INVARIANT and outcome.trace is not None:
             explanation = explain_failure(prop, outcome.trace.states()[-1])
         out.append(CheckResult(property=name, kind=prop.kind, verdict=str(verdict), expected=expected,
                                trace=outcome.trace, property_text=prop.source, explanation=explanation, **base))

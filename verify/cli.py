@@ -17,11 +17,10 @@ from pathlib import Path
 from verify import __version__
 from verify.check import run_check
 from verify.engine import Progress, engine_names
-from verify.errors import Span, TraceProblem, UsageProblem, VerifyError
+from verify.errors import Span, UsageProblem, VerifyError
+from verify.ir.nodes import PropertyKind
 from verify.ir.types import Network
-from verify.lang.lower import ConstOverride
-from verify.lang.parser import parse_expression
-from verify.load import Check, Overrides, cli_constants, discover, load_check
+from verify.load import Check, Overrides, cli_constants, discover, load_check, trace_constants
 from verify.report.files import write_atomic
 from verify.report.json_report import load_error_to_json, result_to_json
 from verify.report.text import explain, load_error_line, render_trace, verdict_line
@@ -222,7 +221,7 @@ def _parse(args: argparse.Namespace) -> int:
         extra.append(f"a fault budget of {system.fault_budget}")
     if len(actions) < len(system.actions):
         extra.append(f"{len(system.actions) - len(actions)} network fault actions")
-    properties = [p for p in system.properties if p.kind != "deadlock"]
+    properties = [p for p in system.properties if p.kind != PropertyKind.DEADLOCK]
     print(f"{args.model}: ok: {len(system.constants)} constants, {len(declared)} variables, "
           f"{len(system.networks())} networks, {len(actions)} actions, {len(properties)} properties"
           + (f" ({', '.join(extra)})" if extra else ""))
@@ -232,7 +231,7 @@ def _parse(args: argparse.Namespace) -> int:
 def _replay(args: argparse.Namespace) -> int:
     # The constants a trace was found with (a verify trace records them) are
     # the defaults; --const still wins.
-    recorded, texts = _trace_constants(args.trace)
+    recorded, texts = trace_constants(args.trace)
     target = args.model
     try:
         system = load_check(target, Overrides(args.const, recorded=recorded)).system
@@ -253,35 +252,6 @@ def _replay(args: argparse.Namespace) -> int:
         for name, index in result.violated:
             print(f"  state {index} violates {name}")
     return EXIT_OK if result.ok else EXIT_VIOLATED
-
-
-def _trace_constants(path: str) -> tuple[list[ConstOverride], dict[str, str]]:
-    """The constants recorded in a verify trace's #meta (each as the language writes it; integers
-    and booleans also as JSON values), parsed, with their texts; none if the file has none (read_itf
-    reports the rest)."""
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-        return [], {}
-    meta = doc.get("#meta") if isinstance(doc, dict) else None
-    info = meta.get("verify") if isinstance(meta, dict) else None
-    consts = info.get("constants") if isinstance(info, dict) else None
-    if not isinstance(consts, dict):
-        return [], {}
-    where = Span.whole_file(path)
-    out = []
-    texts: dict[str, str] = {}
-    for name, value in consts.items():
-        if not isinstance(name, str) or not isinstance(value, (int, bool, str)):
-            continue
-        text = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-        try:
-            expr = parse_expression(text, f"{path}: constant {name}")
-        except VerifyError as exc:
-            raise TraceProblem(f"constant {name} = {text[:40]}: {exc.message}", where) from None
-        out.append(ConstOverride(name, expr, where, "trace"))
-        texts[name] = text
-    return out, texts
 
 
 def main_entry() -> None:

@@ -17,14 +17,15 @@ defaults.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.engine import DEFAULT_ENGINE, Limits, engine_names
-from verify.errors import SpecProblem, UsageProblem
-from verify.explicit.reference import DEADLOCK
+from verify.errors import Span, SpecProblem, TraceProblem, UsageProblem, VerifyError
 from verify.ir import nodes as ir
+from verify.ir.nodes import DEADLOCK
 from verify.lang import ast
 from verify.lang.lower import ConstOverride, lower_model
 from verify.lang.parser import parse_expression, parse_model, parse_spec, read_source
@@ -141,13 +142,12 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
                     raise SpecProblem(f"the model has no property {name} (it has: {known})", item.span)
                 if name not in selected:
                     selected.append(name)
-    if not selected:
-        selected = [p.name for p in system.properties]
-    else:
+    if selected:
         selected += [p.name for p in extra if p.name not in selected]
-    props = tuple(system.property(n) for n in selected)
-    system = system.with_properties(props)  # type: ignore[arg-type]
-    reported = list(selected) + ([DEADLOCK] if not system.allow_deadlock else [])
+        selected += [p.name for p in system.properties
+                     if p.kind == ir.PropertyKind.DEADLOCK and p.name not in selected]
+        system = system.with_properties(tuple(p for n in selected if (p := system.property(n)) is not None))
+    reported = [p.name for p in system.properties]
     expected: dict[str, str] = {}
     expects = [i for i in spec.items if isinstance(i, ast.SpecExpect)]
     if len(expects) > 1:
@@ -209,10 +209,39 @@ def _limits(spec_limits: dict, overrides: Overrides) -> Limits:
 def _load_bare_model(path: Path, overrides: Overrides, cli: list[ConstOverride]) -> Check:
     model = parse_model(read_source(path), str(path))
     system = lower_model(model, _layered(_declared(model, overrides.recorded), cli))
-    names = [p.name for p in system.properties] + ([DEADLOCK] if not system.allow_deadlock else [])
-    return Check(path.stem, str(path), str(path), system, tuple(names), {},
+    names = tuple(p.name for p in system.properties)
+    return Check(path.stem, str(path), str(path), system, names, {},
                  _limits({"max_states": None, "max_depth": None, "time_limit": None}, overrides),
                  overrides.engine or DEFAULT_ENGINE)
+
+
+def trace_constants(path: str) -> tuple[list[ConstOverride], dict[str, str]]:
+    """The constants recorded in a verify trace's #meta (each as the language writes it; integers
+    and booleans also as JSON values), parsed, with their texts; none if the file has none (read_itf
+    reports the rest)."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return [], {}
+    meta = doc.get("#meta") if isinstance(doc, dict) else None
+    info = meta.get("verify") if isinstance(meta, dict) else None
+    consts = info.get("constants") if isinstance(info, dict) else None
+    if not isinstance(consts, dict):
+        return [], {}
+    where = Span.whole_file(path)
+    out = []
+    texts: dict[str, str] = {}
+    for name, value in consts.items():
+        if not isinstance(name, str) or not isinstance(value, (int, bool, str)):
+            continue
+        text = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+        try:
+            expr = parse_expression(text, f"{path}: constant {name}")
+        except VerifyError as exc:
+            raise TraceProblem(f"constant {name} = {text[:40]}: {exc.message}", where) from None
+        out.append(ConstOverride(name, expr, where, "trace"))
+        texts[name] = text
+    return out, texts
 
 
 def load_system(model_path: str | Path, constants: dict[str, str] | None = None) -> ir.System:
@@ -224,4 +253,4 @@ def load_system(model_path: str | Path, constants: dict[str, str] | None = None)
     return load_check(Path(model_path), Overrides(constants=list((constants or {}).items()))).system
 
 
-__all__ = ["Check", "Overrides", "discover", "cli_constants", "load_check", "load_system"]
+__all__ = ["Check", "Overrides", "discover", "cli_constants", "load_check", "load_system", "trace_constants"]

@@ -28,8 +28,6 @@ from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
 from verify.ir.transitions import Label, Transitions
 
-DEADLOCK = "NoDeadlock"
-
 # How often (in expanded states) the observer hears of progress, and how many
 # step labels of one expansion are tried between two readings of the clock
 # (which is also read before every expansion).
@@ -54,13 +52,13 @@ class _Search:
         self.budget = budget
         self.observer = observer
         self.transitions = Transitions(system)
-        self.invariants = [p for p in system.properties if p.kind == "invariant"]
-        self.transition_props = [p for p in system.properties if p.kind == "transition"]
-        self.reachables = [p for p in system.properties if p.kind == "reachable"]
-        self.check_deadlock = not system.allow_deadlock
+        kinds = ir.PropertyKind
+        self.invariants = [p for p in system.properties if p.kind == kinds.INVARIANT]
+        self.transition_props = [p for p in system.properties if p.kind == kinds.TRANSITION]
+        self.reachables = [p for p in system.properties if p.kind == kinds.REACHABLE]
+        self.deadlock = next((p.name for p in system.properties if p.kind == kinds.DEADLOCK), None)
         self.outcomes: dict[str, PropertyOutcome] = {}
-        self.undecided = (len(self.invariants) + len(self.transition_props) + len(self.reachables)
-                          + (1 if self.check_deadlock else 0))
+        self.undecided = len(system.properties)
         self.stats = Statistics()
         self.parents: Parents = {}
         self.queue: deque[tuple[ir.State, int]] = deque()
@@ -162,8 +160,7 @@ class _Search:
             # Not expanded, but a state without successors is still a deadlock.
             if next(self.transitions.successors(state), None) is not None:
                 return True
-            if self.check_deadlock and DEADLOCK not in self.outcomes:
-                self.decide(DEADLOCK, Status.VIOLATED, self.path_to(state))
+            self.found_deadlock(state)
             return False
         any_successor = False
         wants_edges = self.observer.wants_edges
@@ -183,9 +180,13 @@ class _Search:
                     self.stats.depth = max(self.stats.depth, depth + 1)
                 if wants_edges:
                     self.observer.edge(state, label, succ)
-        if not any_successor and self.check_deadlock and DEADLOCK not in self.outcomes:
-            self.decide(DEADLOCK, Status.VIOLATED, self.path_to(state))
+        if not any_successor:
+            self.found_deadlock(state)
         return False
+
+    def found_deadlock(self, state: ir.State) -> None:
+        if self.deadlock is not None and self.deadlock not in self.outcomes:
+            self.decide(self.deadlock, Status.VIOLATED, self.path_to(state))
 
     # ---------------------------------------------------------------- endings
 
@@ -200,8 +201,8 @@ class _Search:
         # no property is left to be called "holds".
         searched_all = not self.queue and stopped is None
         safety = [p.name for p in self.invariants + self.transition_props]
-        if self.check_deadlock:
-            safety.append(DEADLOCK)
+        if self.deadlock is not None:
+            safety.append(self.deadlock)
         for name in safety:
             if name not in self.outcomes:
                 status = (Status.HOLDS if searched_all else
@@ -229,4 +230,4 @@ class _Search:
         return EngineResult(found, self.stats, exc, witness)
 
 
-__all__ = ["ReferenceEngine", "DEADLOCK"]
+__all__ = ["ReferenceEngine"]

@@ -76,6 +76,8 @@ def _children(e: ir.Expr) -> list[ir.Expr]:
         return list(e.args)
     if isinstance(e, ir.Next):
         return [e.operand]
+    if isinstance(e, ir.Positions):
+        return [e.message]
     return []
 
 
@@ -84,7 +86,9 @@ def explain_failure(prop: ir.Property, state: ir.State) -> str | None:
     binding (in iteration order) where the body is false, and the state terms
     the body reads, evaluated under it. None if the property is not of that shape."""
     body = prop.body
-    if not isinstance(body, ir.Quantified) or body.quantifier != "forall":
+    if body is None:
+        return None
+    if not isinstance(body, ir.Quantified) or body.quantifier != ir.Quantifier.FORALL:
         terms: list[ir.Expr] = []
         _state_terms(body, terms)
         frame = Frame(state, [None] * prop.frame_size)

@@ -4,24 +4,100 @@ Produced by ``verify.lang.lower`` from a model plus constants; consumed by every
 engine. Constants are already substituted, names resolved (state variables by
 position in ``System.variables``, bound names by a slot number in the action's
 or property's frame), and every expression carries its type and source span.
+Closed means an engine needs nothing else: what receiving, sending, losing and
+duplicating a message do is written in IR statements (:class:`Receive`,
+:class:`Send`, :class:`Lose`, :class:`Duplicate`), which parameter values a step
+may take is an IR expression (:attr:`Param.domain`), and the built-in network
+fault actions and the fault budget are ordinary actions, guards and
+assignments (``verify.ir.passes`` adds them).
 
-Semantics (the reference explorer in ``verify.explicit`` is its executable form):
-an action is enabled for an argument tuple when its guard holds; its body runs
-atomically and sequentially (later statements see earlier assignments), and
-every way through ``choose``/``either`` is a separate successor. A parameter
-``m: M from net`` ranges over the messages of type M in flight on ``net`` and
-consumes the one it receives (unless the network duplicates). ``require``
-discards a way through the body; ``assert`` failing is a model error.
+Semantics (``verify.ir.transitions`` is its executable form): an action is
+enabled for an argument tuple (each argument drawn from its parameter's domain,
+evaluated in the current state with the earlier parameters bound) when its
+guard holds; its body runs atomically and sequentially (later statements see
+earlier assignments), and every way through ``choose``/``either`` is a
+separate successor. ``require`` discards a way through the body; ``assert``
+failing is a model error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from verify.errors import Span
-from verify.ir.types import Network, Type, Value
+from verify.ir.types import Network, NetworkKind, Type, Value
 
+State = tuple[Any, ...]
+
+
+# ------------------------------------------------------------------ discriminators
+
+class UnaryOp(StrEnum):
+    NOT = "not"
+    NEG = "-"
+
+
+class BinaryOp(StrEnum):
+    AND = "and"
+    OR = "or"
+    IMPLIES = "implies"
+    ADD = "+"
+    SUB = "-"
+    MUL = "*"
+    DIV = "/"
+    MOD = "%"
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    IN = "in"
+    NOT_IN = "not in"
+    UNION = "|"
+    INTER = "&"
+    DIFF = "diff"
+    RANGE = ".."
+
+
+class Quantifier(StrEnum):
+    FORALL = "forall"
+    EXISTS = "exists"
+
+
+class Function(StrEnum):
+    LEN = "len"
+    MIN = "min"
+    MAX = "max"
+    ABS = "abs"
+    UNWRAP = "unwrap"  # an optional used as a value: a model error if it is none
+
+
+class LoopKind(StrEnum):
+    FOR = "for"        # every element, in order
+    CHOOSE = "choose"  # one element, nondeterministically
+
+
+class PathKind(StrEnum):
+    INDEX = "index"
+    FIELD = "field"
+
+
+class PropertyKind(StrEnum):
+    INVARIANT = "invariant"    # every reachable state
+    TRANSITION = "transition"  # every step (reads next(...))
+    REACHABLE = "reachable"    # some reachable state
+    DEADLOCK = "deadlock"      # every reachable state has a successor (no body)
+
+
+class BuiltinAction(StrEnum):
+    LOSE = "lose"            # Lose[net]: a lossy network drops a message
+    DUPLICATE = "duplicate"  # Duplicate[net]: a duplicating bag adds a copy
+
+
+# ------------------------------------------------------------------ expressions
 
 @dataclass(frozen=True, eq=False)
 class Expr:
@@ -48,13 +124,13 @@ class Local(Expr):
 
 @dataclass(frozen=True, eq=False)
 class Unary(Expr):
-    op: str  # not, -
+    op: UnaryOp
     operand: Expr
 
 
 @dataclass(frozen=True, eq=False)
 class Binary(Expr):
-    op: str  # and or implies + - * / % == != < <= > >= in |  & diff ..
+    op: BinaryOp
     left: Expr
     right: Expr
 
@@ -75,7 +151,7 @@ class Binding:
 
 @dataclass(frozen=True, eq=False)
 class Quantified(Expr):
-    quantifier: str  # forall, exists
+    quantifier: Quantifier
     bindings: tuple[Binding, ...]
     body: Expr
 
@@ -121,16 +197,42 @@ class MakeTuple(Expr):
 
 @dataclass(frozen=True, eq=False)
 class Builtin(Expr):
-    function: str  # len, min, max, abs, some (optional unwrap check)
+    function: Function
     args: tuple[Expr, ...]
 
 
 @dataclass(frozen=True, eq=False)
-class NetworkMessages(Expr):
-    """The set of messages in flight on a network (for ``exists m in net: ...``)."""
+class InFlight(Expr):
+    """The set of distinct messages in flight on a network (``exists m in net: ...``)."""
 
     network: int  # variable index of the network
-    kind: str  # set, bag, fifo
+    kind: NetworkKind
+
+
+@dataclass(frozen=True, eq=False)
+class Deliverable(Expr):
+    """The distinct messages of one type that a receive can take now: those in
+    flight on a set or bag network, the channel heads of a fifo network."""
+
+    network: int
+    kind: NetworkKind
+    message: str  # the message type's name
+
+
+@dataclass(frozen=True, eq=False)
+class Positions(Expr):
+    """The positions at which ``message`` stands in its channel of a fifo network."""
+
+    network: int
+    message: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class InFlightCount(Expr):
+    """How many messages are in flight on a network, copies counted."""
+
+    network: int
+    kind: NetworkKind
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,7 +251,7 @@ class Stmt:
 
 @dataclass(frozen=True, eq=False)
 class PathStep:
-    kind: str  # "index" or "field"
+    kind: PathKind
     expr: Expr | None  # the index expression
     position: int  # field position
     container: Type  # the type being stepped into
@@ -174,7 +276,35 @@ class Let(Stmt):
 
 @dataclass(frozen=True, eq=False)
 class Send(Stmt):
+    """Put a message on a network (a model error beyond its capacity)."""
+
     network: int  # variable index of the network
+    message: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Receive(Stmt):
+    """Take a deliverable message: a set forgets it (unless it duplicates), a bag
+    loses one copy, a fifo channel its head."""
+
+    network: int
+    message: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Lose(Stmt):
+    """A network drops one copy of a message (on a fifo, the one at ``position`` of its channel)."""
+
+    network: int
+    message: Expr
+    position: Expr | None
+
+
+@dataclass(frozen=True, eq=False)
+class Duplicate(Stmt):
+    """A bag network gains one more copy of a message."""
+
+    network: int
     message: Expr
 
 
@@ -197,9 +327,7 @@ class If(Stmt):
 
 @dataclass(frozen=True, eq=False)
 class Loop(Stmt):
-    """``for`` (kind="for": every element in order) or ``choose`` (one element, nondeterministically)."""
-
-    kind: str
+    kind: LoopKind
     binding: Binding
     where: Expr | None
     body: "Block"
@@ -228,10 +356,16 @@ class Variable:
 
 @dataclass(frozen=True, eq=False)
 class Param:
+    """An action parameter. ``domain`` is a set-typed expression giving the values
+    it may take in the current state, read with the earlier parameters bound: its
+    whole type for a plain parameter, :class:`Deliverable` for a received
+    message. ``network`` names the network a received message comes from."""
+
     name: str
     slot: int
     type: Type
-    network: int | None  # variable index of the network it receives from
+    domain: Expr
+    network: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -243,22 +377,30 @@ class Action:
     is_fault: bool
     frame_size: int
     span: Span
-    builtin: str | None = None  # "lose" / "duplicate": network faults, no body
+    builtin: BuiltinAction | None = None  # a network fault the network's declaration implies
 
 
 @dataclass(frozen=True, eq=False)
 class Property:
-    kind: str  # invariant, transition, reachable
+    kind: PropertyKind
     name: str
-    body: Expr
+    body: Expr | None  # None for the deadlock property
     frame_size: int
     span: Span
     source: str  # the property as written
 
 
+DEADLOCK = "NoDeadlock"  # the name of the deadlock property, reserved
+
+
+def deadlock_property(span: Span) -> Property:
+    return Property(PropertyKind.DEADLOCK, DEADLOCK, None, 0, span, "some action is always enabled")
+
+
 @dataclass(frozen=True, eq=False)
 class System:
-    """A closed transition system with its properties."""
+    """A closed transition system with its properties (the deadlock check, when
+    deadlock is not allowed, among them)."""
 
     path: str
     constants: dict[str, Value]
@@ -267,10 +409,13 @@ class System:
     actions: tuple[Action, ...]
     properties: tuple[Property, ...]
     fault_budget: int | None
-    fault_counter: int | None  # variable index of the fault counter
-    allow_deadlock: bool
+    fault_counter: int | None  # variable index of the (hidden) fault counter
     types: dict[str, Type] = field(default_factory=dict)
     constant_text: dict[str, str] = field(default_factory=dict)  # each constant as the language writes it
+
+    @property
+    def allow_deadlock(self) -> bool:
+        return not any(p.kind == PropertyKind.DEADLOCK for p in self.properties)
 
     def variable_index(self, name: str) -> int | None:
         for i, v in enumerate(self.variables):
@@ -287,14 +432,11 @@ class System:
                 return p
         return None
 
-    def with_properties(self, properties: tuple[Property, ...], allow_deadlock: bool | None = None) -> "System":
-        return System(self.path, self.constants, self.variables, self.init_constraints, self.actions,
-                      properties, self.fault_budget, self.fault_counter,
-                      self.allow_deadlock if allow_deadlock is None else allow_deadlock, self.types,
-                      self.constant_text)
+    def with_properties(self, properties: tuple[Property, ...]) -> "System":
+        return replace(self, properties=properties)
 
-
-State = tuple[Any, ...]
+    def with_actions(self, actions: tuple[Action, ...]) -> "System":
+        return replace(self, actions=actions)
 
 
 class ActionInstance(NamedTuple):

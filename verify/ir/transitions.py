@@ -19,9 +19,9 @@ from typing import Callable, Iterator
 
 from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
-from verify.ir.evaluate import (Frame, compile_expr, compile_stmt, network_deliverable, network_remove,
-                                network_send, show_value)
-from verify.ir.types import Message, Network, Value
+from verify.ir.evaluate import Frame, compile_expr, domain_of, ordered, show_value
+from verify.ir.execute import compile_stmt
+from verify.ir.types import Network, Value
 
 Label = ir.ActionInstance
 
@@ -46,11 +46,22 @@ class Transitions:
         self.system = system
         self.networks: dict[int, Network] = dict(system.networks())
         self._actions = []
-        for action in system.actions:
+        self._domains: list[list[tuple[int, Callable[[Frame], list]]]] = []
+        self._fixed_labels: list[list[Label] | None] = []
+        for k, action in enumerate(system.actions):
             guard = compile_expr(action.guard) if action.guard is not None else None
             body = compile_stmt(action.body, self.networks)
             self._actions.append((action, guard, body))
-        self._invariants = {p.name: compile_expr(p.body) for p in system.properties}
+            bindings = [ir.Binding(p.slot, p.name, p.domain) for p in action.params]
+            self._domains.append([(b.slot, domain_of(b)) for b in bindings])
+            # Parameters over constant domains (most of them): every label once, here.
+            if all(isinstance(p.domain, ir.Const) for p in action.params):
+                self._fixed_labels.append([ir.ActionInstance(k, args) for args in
+                                           itertools.product(*(ordered(p.domain.type, p.domain.value)
+                                                               for p in action.params))])
+            else:
+                self._fixed_labels.append(None)
+        self._invariants = {p.name: compile_expr(p.body) for p in system.properties if p.body is not None}
         self._init = [(compile_expr(c), size) for c, size in system.init_constraints]
         self._network_names = {i: n.name for i, n in self.networks.items()}
 
@@ -84,29 +95,24 @@ class Transitions:
     # ---------------------------------------------------------------- steps
 
     def labels(self, state: ir.State) -> Iterator[Label]:
-        """Every argument tuple of every action, in order (enabled or not)."""
-        for k, (action, _, _) in enumerate(self._actions):
-            first = action.params[0] if action.params else None
-            if action.builtin == "lose" and self.networks[first.network].kind == "fifo":
-                # (message, position): which positions exist depends on the message's channel.
-                for queue in state[first.network]:
-                    for position, m in enumerate(queue):
-                        yield ir.ActionInstance(k, (m, position))
+        """Every argument tuple of every action, in order (enabled or not): each
+        argument drawn from its parameter's domain in ``state``."""
+        for k, fixed in enumerate(self._fixed_labels):
+            if fixed is not None:
+                yield from fixed
                 continue
-            domains = []
-            for p in action.params:
-                if p.network is None:
-                    domains.append(p.type.values())
-                    continue
-                net = self.networks[p.network]
-                if action.builtin is None:
-                    domains.append(network_deliverable(net, state[p.network], p.type))
-                elif net.kind == "bag":
-                    domains.append(sorted({m for m, _ in state[p.network]}, key=net.element.sort_key))
-                else:
-                    domains.append(net.in_flight(state[p.network]))
-            for args in itertools.product(*domains):
-                yield ir.ActionInstance(k, args)
+            action = self._actions[k][0]
+            yield from self._dependent_labels(k, state, [None] * action.frame_size, 0)
+
+    def _dependent_labels(self, k: int, state: ir.State, local: list, depth: int) -> Iterator[Label]:
+        domains = self._domains[k]
+        if depth == len(domains):
+            yield ir.ActionInstance(k, tuple(local[slot] for slot, _ in domains))
+            return
+        slot, domain = domains[depth]
+        for v in domain(Frame(state, local)):
+            local[slot] = v
+            yield from self._dependent_labels(k, state, local, depth + 1)
 
     def successors(self, state: ir.State) -> Iterator[tuple[Label, ir.State]]:
         """Every (label, successor) pair of a state. A model error is raised with
@@ -120,57 +126,38 @@ class Transitions:
         return [tuple(frame.vars) for frame in self._frames(state, label)]
 
     def execute(self, state: ir.State, label: Label) -> list[Outcome]:
-        """The outcomes of one step, with the messages taken and sent; empty if it is not enabled."""
+        """The outcomes of one step, with what it did to messages; empty if it is not enabled."""
         names = self._network_names
         return [Outcome(tuple(f.vars), tuple((what, names[i], m) for what, i, m in f.events))
                 for f in self._frames(state, label)]
+
+    def arguments_problem(self, state: ir.State, label: Label) -> str | None:
+        """Why the arguments of ``label`` are not drawn from their parameters' domains
+        in ``state`` (a received message not in flight, say), or None."""
+        action = self._actions[label.action][0]
+        local = [None] * action.frame_size
+        for (slot, domain), p, v in zip(self._domains[label.action], action.params, label.args):
+            if v not in domain(Frame(state, local)):
+                what = "its message is not in flight" if p.network is not None else \
+                    f"{p.name}={show_value(p.type, v)} is not a value it can take here"
+                return what
+            local[slot] = v
+        return None
 
     def _frames(self, state: ir.State, label: Label) -> list[Frame]:
         k, args = label
         action, guard, body = self._actions[k]
         try:
-            if action.builtin is not None:
-                return self._network_fault(action, state, args)
             local = [None] * action.frame_size
             for p, v in zip(action.params, args):
                 local[p.slot] = v
             # The guard reads the state as it is; the copy is made only for enabled steps.
             if guard is not None and not guard(Frame(state, local)):
                 return []
-            frame = Frame(list(state), local)
-            for p, v in zip(action.params, args):
-                if p.network is not None:
-                    net = self.networks[p.network]
-                    if not (net.kind == "set" and net.duplicating):
-                        frame.vars[p.network] = network_remove(net, frame.vars[p.network], v)
-                    frame.events.append(("received", p.network, v))
-            return body(frame)
+            return body(Frame(list(state), local))
         except ModelRuntimeError as exc:
             exc.label = label  # type: ignore[attr-defined]
             raise
-
-    def _network_fault(self, action: ir.Action, state: ir.State, args: tuple) -> list[Frame]:
-        p = action.params[0]
-        net = self.networks[p.network]
-        value = state[p.network]
-        if action.builtin == "lose":
-            if net.kind == "fifo":
-                msg, position = args
-                new = network_remove(net, value, msg, position)
-            else:
-                msg = args[0]
-                new = network_remove(net, value, msg)
-            what = "lost"
-        else:  # duplicate, bag only
-            msg = args[0]
-            if net.capacity is not None and sum(c for _, c in value) >= net.capacity:
-                return []
-            new = network_send(net, value, msg, action.span)
-            what = "duplicated"
-        frame = Frame(list(state), [])
-        frame.vars[p.network] = new
-        frame.events.append((what, p.network, msg))
-        return [frame]
 
     # ---------------------------------------------------------------- naming
 
@@ -191,4 +178,4 @@ class Transitions:
         return f"{self.action_name(label)}({args})"
 
 
-__all__ = ["Transitions", "Outcome", "Label", "Message"]
+__all__ = ["Transitions", "Outcome", "Label"]

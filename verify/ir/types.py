@@ -31,7 +31,9 @@ network        set: ``frozenset`` of messages; bag: ``frozenset`` of
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -400,12 +402,18 @@ class MessageUnion(Type):
         return (names.index(value[0]), self.by_name(value[0]).sort_key(value))
 
 
+class NetworkKind(StrEnum):
+    SET = "set"    # each message at most once; delivery in any order
+    BAG = "bag"    # messages with their number of copies; delivery in any order
+    FIFO = "fifo"  # one queue per (src, dst) channel; delivery from the head
+
+
 @dataclass(frozen=True, eq=True)
 class Network(Type):
     """The state of a declared network (see the module docstring for values)."""
 
     name: str
-    kind: str  # set, bag, fifo
+    kind: NetworkKind
     element: MessageUnion
     capacity: int | None
     lossy: bool
@@ -421,24 +429,94 @@ class Network(Type):
         return tuple((s, d) for s in ids for d in ids)
 
     def empty(self) -> Value:
-        if self.kind == "fifo":
+        if self.kind == NetworkKind.FIFO:
             return tuple(() for _ in self.channels())
         return frozenset()
 
+    def channel(self, message: Value) -> int:
+        """The position in ``channels()`` of a fifo message's (src, dst) channel."""
+        mtype = self.element.by_name(message[0])
+        assert self.endpoint is not None
+        src = message[mtype.field_position("src")]
+        dst = message[mtype.field_position("dst")]
+        n = self.endpoint.size()
+        return self.endpoint.position(src) * n + self.endpoint.position(dst)
+
+    def _channel_messages(self) -> list[tuple[Value, ...]]:
+        """For a fifo network: the messages each channel can carry, in the element type's order."""
+        out: list[list[Value]] = [[] for _ in self.channels()]
+        for m in self.element.values():
+            out[self.channel(m)].append(m)
+        return [tuple(ms) for ms in out]
+
     def values(self) -> tuple[Value, ...]:
-        raise TypeError("network values are not enumerated")
+        """Every state of the network, in a fixed order: for a set, its subsets by size (at most
+        the capacity); for a bag, its multisets by total count (at most the capacity); for a fifo,
+        every combination of channel queues (each at most the capacity long)."""
+        _check_enumerable(self)
+        elems = self.element.values()
+        cap = self.capacity
+        if self.kind == NetworkKind.SET:
+            top = len(elems) if cap is None else min(cap, len(elems))
+            return tuple(frozenset(c) for r in range(top + 1) for c in itertools.combinations(elems, r))
+        if self.kind == NetworkKind.BAG:
+            assert cap is not None
+            out = []
+            for r in range(cap + 1):
+                for combo in itertools.combinations_with_replacement(elems, r):
+                    counts: dict[Value, int] = {}
+                    for m in combo:
+                        counts[m] = counts.get(m, 0) + 1
+                    out.append(frozenset(counts.items()))
+            return tuple(out)
+        assert cap is not None
+        queues = [tuple(q for r in range(cap + 1) for q in itertools.product(ms, repeat=r))
+                  for ms in self._channel_messages()]
+        return tuple(itertools.product(*queues))
 
     def size(self) -> int:
-        return 0
+        n = self.element.size()
+        cap = self.capacity
+        if self.kind == NetworkKind.SET:
+            top = n if cap is None else min(cap, n)
+            return sum(math.comb(n, k) for k in range(top + 1))
+        assert cap is not None
+        if self.kind == NetworkKind.BAG:
+            return math.comb(n + cap, cap)
+        total = 1
+        for ms in self._channel_messages():
+            total *= sum(len(ms) ** k for k in range(cap + 1))
+        return total
 
     def contains(self, value: Value) -> bool:
+        cap = self.capacity
+        if self.kind == NetworkKind.SET:
+            return (isinstance(value, frozenset) and (cap is None or len(value) <= cap)
+                    and all(self.element.contains(m) for m in value))
+        if self.kind == NetworkKind.BAG:
+            if not isinstance(value, frozenset):
+                return False
+            pairs = list(value)
+            if not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+                return False
+            if len({m for m, _ in pairs}) != len(pairs):
+                return False
+            return (all(self.element.contains(m) and isinstance(c, int) and not isinstance(c, bool) and c >= 1
+                        for m, c in pairs) and (cap is None or sum(c for _, c in pairs) <= cap))
+        if not isinstance(value, tuple) or len(value) != len(self.channels()):
+            return False
+        for k, queue in enumerate(value):
+            if not isinstance(queue, tuple) or (cap is not None and len(queue) > cap):
+                return False
+            if not all(self.element.contains(m) and self.channel(m) == k for m in queue):
+                return False
         return True
 
     def in_flight(self, value: Value) -> list[Value]:
         """Every message in flight, in a deterministic order (with repeats for bags)."""
-        if self.kind == "set":
+        if self.kind == NetworkKind.SET:
             return sorted(value, key=self.element.sort_key)
-        if self.kind == "bag":
+        if self.kind == NetworkKind.BAG:
             out = []
             for msg, count in sorted(value, key=lambda mc: self.element.sort_key(mc[0])):
                 out.extend([msg] * count)
@@ -446,9 +524,9 @@ class Network(Type):
         return [m for queue in value for m in queue]
 
     def show(self, value: Value) -> str:
-        if self.kind == "set":
+        if self.kind == NetworkKind.SET:
             return "{" + ", ".join(self.element.show(m) for m in self.in_flight(value)) + "}"
-        if self.kind == "bag":
+        if self.kind == NetworkKind.BAG:
             items = sorted(value, key=lambda mc: self.element.sort_key(mc[0]))
             return "{" + ", ".join(self.element.show(m) + (f" x{c}" if c > 1 else "") for m, c in items) + "}"
         parts = []

@@ -217,6 +217,7 @@ class Require(Node):
 @dataclass(frozen=True)
 class Assert(Node):
     condition: "Expr"
+    text: str = ""  # the condition as written
 
 
 @dataclass(frozen=True)
@@ -322,6 +323,7 @@ class PropertyDecl(Node):
     kind: str  # invariant, transition, reachable, temporal
     name: str
     body: Expr
+    text: str = ""  # the body as written
 
 
 @dataclass(frozen=True)

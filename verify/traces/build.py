@@ -62,13 +62,13 @@ def _confirm(transitions: Transitions, witness: Witness, kind: TraceKind, prop: 
     """The witness shows what it claims about ``prop``."""
     states = witness.states()
     last = states[-1]
-    if prop.kind == "transition":
+    if prop.kind == ir.PropertyKind.TRANSITION:
         if not witness.steps or transitions.holds(prop, states[-2], last):
             raise WitnessRejected(f"its last step does not violate {prop.name}")
-    elif prop.kind == "reachable":
+    elif prop.kind == ir.PropertyKind.REACHABLE:
         if not transitions.holds(prop, last):
             raise WitnessRejected(f"its last state does not satisfy {prop.name}")
-    elif prop.kind == "deadlock":
+    elif prop.kind == ir.PropertyKind.DEADLOCK:
         if next(transitions.successors(last), None) is not None:
             raise WitnessRejected("its last state has a successor: it is not a deadlock")
     elif transitions.holds(prop, last):

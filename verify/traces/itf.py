@@ -17,8 +17,8 @@ from typing import Any
 
 from verify.errors import Span, TraceProblem
 from verify.ir import nodes as ir
-from verify.ir.types import (ArrayOf, Bool, Enum, Int, Message, MessageUnion, Network, NoneType, Optional, Range,
-                             Record, SetOf, Symmetric, Type, Value)
+from verify.ir.types import (ArrayOf, Bool, Enum, Int, Message, MessageUnion, Network, NetworkKind, NoneType, Optional,
+                             Range, Record, SetOf, Symmetric, Type, Value)
 from verify.traces.trace import Step, Trace
 
 FORMAT_URL = "https://apalache-mc.org/docs/adr/015adr-trace.html"
@@ -47,9 +47,9 @@ def encode(t: Type, v: Value) -> Any:
     if isinstance(t, MessageUnion):
         return encode(t.by_name(v[0]), v)
     if isinstance(t, Network):
-        if t.kind == "set":
+        if t.kind == NetworkKind.SET:
             return {"#set": [encode(t.element, m) for m in t.in_flight(v)]}
-        if t.kind == "bag":
+        if t.kind == NetworkKind.BAG:
             items = sorted(v, key=lambda mc: t.element.sort_key(mc[0]))
             return {"#map": [[encode(t.element, m), c] for m, c in items]}
         return {"#map": [[{"#tup": [encode(t.endpoint, s), encode(t.endpoint, d)]},
@@ -119,9 +119,9 @@ def decode(t: Type, j: Any) -> Value:
         except KeyError:
             raise _Bad(f"{tag!r} is not a message of this network") from None
     if isinstance(t, Network):
-        if t.kind == "set":
+        if t.kind == NetworkKind.SET:
             return decode(SetOf(t.element), j)
-        if t.kind == "bag":
+        if t.kind == NetworkKind.BAG:
             out = []
             for m, c in _map(j):
                 if not isinstance(c, int) or isinstance(c, bool) or c < 1:

@@ -40,8 +40,9 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
         label = ir.ActionInstance(index, tuple(args[p.name] for p in action.params))
         shown = transitions.describe_label(label)
         try:
-            if not _message_in_flight(transitions, current, label):
-                return ReplayResult(False, f"step {k}: {shown} cannot be taken: its message is not in flight", k)
+            problem = transitions.arguments_problem(current, label)
+            if problem is not None:
+                return ReplayResult(False, f"step {k}: {shown} cannot be taken: {problem}", k)
             outcomes = transitions.execute(current, label)
         except ModelRuntimeError as exc:
             return ReplayResult(False, f"step {k}: {shown} fails: {exc}", k)
@@ -56,12 +57,12 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
     for p in system.properties:
         i = 0
         try:
-            if p.kind == "invariant":
+            if p.kind == ir.PropertyKind.INVARIANT:
                 for i, s in enumerate(states):
                     if not transitions.holds(p, s):
                         violated.append((p.name, i))
                         break
-            elif p.kind == "transition":
+            elif p.kind == ir.PropertyKind.TRANSITION:
                 for i in range(1, len(states)):
                     if not transitions.holds(p, states[i - 1], states[i]):
                         violated.append((p.name, i))
@@ -73,14 +74,6 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
                                     exc.span, exc.hint, exc.source) from None
     return ReplayResult(True, (f"all {len(trace.steps)} steps are legal transitions of the model" if len(trace.steps) != 1
                         else "its one step is a legal transition of the model"), None, violated)
-
-
-def _message_in_flight(transitions: Transitions, state: ir.State, label) -> bool:
-    """A step that takes a message needs that message in flight; executing it
-    would not notice (removing an absent message from a set changes nothing)."""
-    if all(p.network is None for p in transitions.system.actions[label[0]].params):
-        return True
-    return label in transitions.labels(state)
 
 
 def _difference(system: ir.System, expected: ir.State, recorded: ir.State) -> str:

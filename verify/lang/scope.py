@@ -1,0 +1,143 @@
+"""Names during lowering: the model's declarations so far, and the bound names
+of one action or property.
+
+:class:`Declarations` is what every part of the lowering reads and extends: the
+constants with their values, types, enum members, message and record types,
+networks and state variables, and which kind of thing each name is (so a name
+is declared once, and a clash says where the first one is). :class:`Scope`
+holds the names bound inside one action, property or constant expression,
+each at a slot of the frame the IR evaluates it in.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from verify.errors import Span, TypeProblem
+from verify.ir import nodes as ir
+from verify.ir.types import ENUMERATION_LIMIT, Enum, Message, Network, Record, Type, Value
+from verify.lang.parser import keywords
+from verify.lang.typerules import capped_size, describe
+
+BUILTINS = ("len", "min", "max", "abs")
+FAULT_COUNTER = "faults_used"  # the hidden variable counting faults, readable in guards and properties
+
+
+def type_error(message: str, span: Span | None, hint: str | None = None) -> TypeProblem:
+    return TypeProblem(message, span, hint=hint)
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str | None:
+    """A "did you mean" hint naming the closest candidate, if one is close."""
+    close = difflib.get_close_matches(name, list(candidates), n=1)
+    return f"did you mean {close[0]}?" if close else None
+
+
+class Scope:
+    """Bound names of one action, property or constant expression: name -> (slot, type).
+
+    ``allow_next``: ``next(...)`` may be used (transition properties);
+    ``allow_vars``: state variables may be read (not in constant expressions)."""
+
+    def __init__(self, allow_next: bool = False, allow_vars: bool = True) -> None:
+        self.frames: list[dict[str, tuple[int, Type]]] = [{}]
+        self.next_slot = 0
+        self.size = 0
+        self.allow_next = allow_next
+        self.allow_vars = allow_vars
+
+    def lookup(self, name: str) -> tuple[int, Type] | None:
+        for frame in reversed(self.frames):
+            if name in frame:
+                return frame[name]
+        return None
+
+    def bind(self, name: str, t: Type) -> int:
+        slot = self.next_slot
+        self.next_slot += 1
+        self.size = max(self.size, self.next_slot)
+        self.frames[-1][name] = (slot, t)
+        return slot
+
+    def push(self) -> None:
+        self.frames.append({})
+
+    def pop(self) -> None:
+        self.frames.pop()
+
+    def names(self) -> list[str]:
+        return [name for frame in self.frames for name in frame]
+
+
+@dataclass
+class Declarations:
+    """The declarations of one model, as far as the lowering has read it."""
+
+    path: str
+    source: str  # the model's text (quoted in messages and property texts)
+    constants: dict[str, tuple[Value, Type]] = field(default_factory=dict)
+    types: dict[str, Type] = field(default_factory=dict)
+    enum_members: dict[str, Enum] = field(default_factory=dict)
+    messages: dict[str, Message] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
+    networks: dict[str, tuple[int, Network]] = field(default_factory=dict)
+    variables: list[ir.Variable] = field(default_factory=list)
+    var_index: dict[str, int] = field(default_factory=dict)
+    declared: dict[str, tuple[str, Span]] = field(default_factory=dict)  # name -> (kind, where)
+
+    def check_word(self, name: str, span: Span) -> None:
+        if name in keywords():
+            raise type_error(f"{name} is a keyword of the language and cannot be used as a name", span,
+                             hint="choose another name")
+
+    def declare(self, name: str, kind: str, span: Span) -> None:
+        """Declare a global name of the given kind; an error if it is taken or reserved."""
+        self.check_word(name, span)
+        if name in self.declared:
+            other_kind, other = self.declared[name]
+            raise type_error(f"{name} is already declared as a {other_kind} at line {other.line}", span)
+        if name in BUILTINS or name == FAULT_COUNTER:
+            raise type_error(f"{name} is a reserved name", span)
+        self.declared[name] = (kind, span)
+
+    def check_not_global(self, name: str, span: Span) -> None:
+        """A bound name must not hide a global one."""
+        self.check_word(name, span)
+        if name in self.declared:
+            kind, where = self.declared[name]
+            raise type_error(f"{name} would hide the {kind} declared at line {where.line}", span,
+                             hint="choose another name")
+
+    def add_variable(self, variable: ir.Variable) -> int:
+        index = len(self.variables)
+        self.variables.append(variable)
+        self.var_index[variable.name] = index
+        return index
+
+    def enumerate(self, t: Type, span: Span, what: str) -> tuple[Value, ...]:
+        """Every value of t, or a type error if there are too many to list."""
+        if capped_size(t) > ENUMERATION_LIMIT:
+            raise type_error(f"{what}: type {t} has more than {ENUMERATION_LIMIT:,} values, too many to enumerate",
+                             span)
+        try:
+            return t.values()
+        except (OverflowError, TypeError):
+            raise type_error(f"{what}: the values of {describe(t)} cannot be enumerated", span) from None
+
+    def text_of(self, span: Span, default: str = "...") -> str:
+        """The model text a span covers, its lines joined by single spaces (``default`` for a
+        span outside the model's text)."""
+        lines = self.source.split("\n")
+        if span.file != self.path or not 1 <= span.line <= span.end_line <= len(lines):
+            return default
+        chunk = lines[span.line - 1:span.end_line]
+        if len(chunk) == 1:
+            return chunk[0][span.column - 1:span.end_column - 1]
+        chunk[0] = chunk[0][span.column - 1:]
+        chunk[-1] = chunk[-1][:span.end_column - 1]
+        return " ".join(c.strip() for c in chunk)
+
+
+__all__ = ["BUILTINS", "FAULT_COUNTER", "Scope", "Declarations", "type_error", "suggest"]
