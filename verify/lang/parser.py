@@ -13,7 +13,9 @@ and it keeps positions so every AST node has a span.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,17 +61,73 @@ def keywords() -> frozenset[str]:
     return frozenset(reserved)
 
 
+# A model or spec file larger than this is refused before it is read: the
+# largest shipped model is a few kilobytes, and a stream such as /dev/zero must
+# not be read into memory to find out that it is not a model.
+MAX_SOURCE_BYTES = 10 * 1024 * 1024
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def read_source(path: str | Path) -> str:
-    """Read a model or spec file, as a usage error if it cannot be read."""
-    p = Path(path)
-    if not p.exists():
-        raise UsageProblem(f"no such file: {path}")
-    if p.is_dir():
-        raise UsageProblem(f"{path} is a folder, not a file")
+    """The text of a model or spec file: the one way source text enters verify.
+
+    What cannot be a model is a usage error: a missing file, a folder, anything
+    but a regular file (a device, a pipe, a terminal behind ``/dev/stdin``) and a
+    file of more than MAX_SOURCE_BYTES; no more than that is ever read. A UTF-8
+    byte-order mark is dropped: editors do not show it, so columns count from
+    the character after it. Text that is not UTF-8 is a syntax error at the
+    first bad byte."""
+    data = _read_regular_file(Path(path), MAX_SOURCE_BYTES)
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):]
+    return _decode_utf8(data, str(path))
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, reading at most ``limit + 1``."""
     try:
-        data = p.read_bytes()
+        _refuse_unless_regular(path, path.stat(), limit)
+        # Non-blocking, so that a file swapped for a FIFO after stat() cannot hang the open.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise UsageProblem(f"no such file: {path}") from None
     except OSError as exc:
         raise UsageProblem(f"cannot read {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as f:
+        try:
+            _refuse_unless_regular(path, os.fstat(f.fileno()), limit)
+            data = f.read(limit + 1)  # the size stat() gave may be out of date, or 0 (files in /proc)
+        except OSError as exc:
+            raise UsageProblem(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > limit:
+        raise _too_large(path, limit)
+    return data
+
+
+_FILE_KINDS = [(stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISSOCK, "a socket")]
+
+
+def _refuse_unless_regular(path: Path, info: os.stat_result, limit: int) -> None:
+    """Refuse a folder, a device, a pipe or a socket (naming which it is), and a regular file over ``limit``."""
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageProblem(f"{path} is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for is_kind, name in _FILE_KINDS if is_kind(info.st_mode)), "not a regular file")
+        raise UsageProblem(f"{path} is {kind}, not a regular file",
+                           hint="models and specs are read from regular files: save the text to one")
+    if info.st_size > limit:
+        raise _too_large(path, limit)
+
+
+def _too_large(path: Path, limit: int) -> UsageProblem:
+    return UsageProblem(f"{path} is too large for a model or spec file: it has more than {limit:,} bytes",
+                        hint=f"the limit is {limit // (1024 * 1024)} MiB")
+
+
+def _decode_utf8(data: bytes, path: str) -> str:
+    """data as UTF-8 text, or a syntax error pointing at the line and column of the first bad byte."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -78,7 +136,7 @@ def read_source(path: str | Path) -> str:
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
         shown = data.decode("utf-8", errors="replace")
         raise SyntaxProblem(f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded",
-                            Span(str(path), line, column), hint="save it as UTF-8", source=shown) from None
+                            Span(path, line, column), hint="save it as UTF-8", source=shown) from None
 
 
 def parse_model(text: str, path: str = "<model>") -> ast.ModelFile:
