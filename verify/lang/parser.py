@@ -16,10 +16,11 @@ import difflib
 import os
 import re
 import stat
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Transformer_NonRecursive, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from verify.errors import Span, SyntaxProblem, UsageProblem, VerifyError
@@ -162,13 +163,16 @@ def parse_expression(text: str, path: str = "<expression>") -> ast.Expr:
     return decls[0].value
 
 
-# Deeper parse trees than this are refused with a clear message: turning them
-# into an AST, checking and evaluating them all recurse once per level, and
-# Python's stack would overflow long before any real model nests this deep.
+# Deeper ASTs than this are refused with a clear message: checking, lowering
+# and evaluating them all recurse once per level, and Python's stack would
+# overflow long before any real model nests this deep.
 MAX_NESTING = 200
 # Integer literals longer than this are refused (Python will not even convert
 # more than 4300 digits, and no model needs a number beyond 10**100).
 MAX_INT_DIGITS = 100
+
+# The grammar rules (aliases) of the associative operators: and, or, +, *, |, &.
+_ASSOCIATIVE = frozenset({"and_expr", "or_expr", "add", "mul", "union_expr", "inter_expr"})
 
 
 def _parse(text: str, path: str, start: str, column_shift: int = 0, shown: str | None = None) -> list:
@@ -176,6 +180,7 @@ def _parse(text: str, path: str, start: str, column_shift: int = 0, shown: str |
         tree = _parser().parse(text, start=start)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, text, path, start, column_shift, shown) from None
+    _flatten_chains(tree)
     _check_nesting(tree, path, text if shown is None else shown, column_shift)
     try:
         return _ToAst(path, column_shift).transform(tree).children
@@ -189,8 +194,41 @@ def _parse(text: str, path: str, start: str, column_shift: int = 0, shown: str |
         raise SyntaxProblem("the text is nested too deeply", Span(path, 1, 1)) from None
 
 
+def _flatten_chains(tree: Tree) -> None:
+    """Turn each chain of one associative operator into one node whose children
+    are the chain's operands, left to right (the AST makes it a balanced tree).
+
+    The grammar is left-recursive, so ``a and b and c`` parses as
+    ``(a and b) and c``: a tree as deep as the chain is long. The chain is the
+    left spine of nodes of one rule; a right operand of that rule
+    (``a and (b and c)``) is nesting as written and stays a node of its own."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if node.data in _ASSOCIATIVE:
+            node.children = _chain_operands(node)
+        stack.extend(child for child in node.children if isinstance(child, Tree))
+
+
+def _chain_operands(node: Tree) -> list:
+    """The operands of the chain of ``node``'s rule that ``node`` heads, left to right."""
+    rule, rights = node.data, []
+    while isinstance(node, Tree) and node.data == rule and len(node.children) == 2:
+        rights.append(node.children[1])
+        node = node.children[0]
+    return [node, *reversed(rights)]
+
+
+def _levels(node: Tree) -> int:
+    """How many AST levels a (flattened) parse-tree node becomes: one, or for a
+    chain of n operands the depth of its balanced tree, ceil(log2 n)."""
+    if node.data in _ASSOCIATIVE:
+        return max(1, (len(node.children) - 1).bit_length())
+    return 1
+
+
 def _check_nesting(tree: Tree, path: str, text: str, shift: int) -> None:
-    """Refuse a parse tree deeper than MAX_NESTING, pointing at the first too-deep construct."""
+    """Refuse a parse tree whose AST would be deeper than MAX_NESTING, pointing at the first too-deep construct."""
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
@@ -202,9 +240,30 @@ def _check_nesting(tree: Tree, path: str, text: str, shift: int) -> None:
                 column = max(1, column - shift)
             raise SyntaxProblem(f"this is nested more than {MAX_NESTING} levels deep", Span(path, line, column),
                                 hint="split the expression, or the type, into named parts", source=text)
+        below = depth + _levels(node)
         for child in node.children:
             if isinstance(child, Tree):
-                stack.append((child, depth + 1))
+                stack.append((child, below))
+
+
+def _balanced(op: str, operands: tuple, span: Span) -> ast.Expr:
+    """``op`` applied to the operands, left to right, as a balanced binary tree whose root has ``span``.
+
+    The left half takes the odd operand, so two or three operands get the shape
+    of a left-associative parse. An inner node spans from its leftmost
+    operand's start to its rightmost operand's end."""
+    def join(low: int, high: int) -> ast.Expr:
+        if high - low == 1:
+            return operands[low]
+        middle = (low + high + 1) // 2
+        left, right = join(low, middle), join(middle, high)
+        return ast.Binary(_covering(left.span, right.span), op, left, right)
+
+    return replace(join(0, len(operands)), span=span)
+
+
+def _covering(first: Span, last: Span) -> Span:
+    return Span(first.file, first.line, first.column, last.end_line, last.end_column)
 
 
 _TOKEN_WORDS = {
@@ -348,8 +407,11 @@ def _reserved_name_hint(before: str) -> str | None:
 
 
 @v_args(meta=True, inline=True)
-class _ToAst(Transformer):
-    """lark parse tree to AST dataclasses, one method per grammar rule or alias."""
+class _ToAst(Transformer_NonRecursive):
+    """lark parse tree to AST dataclasses, one method per grammar rule or alias.
+
+    Non-recursive, so the depth of the tree costs no Python stack; chains of an
+    associative operator arrive flattened (see _flatten_chains)."""
 
     def __init__(self, path: str, column_shift: int = 0) -> None:
         super().__init__()
@@ -594,19 +656,24 @@ class _ToAst(Transformer):
             return ast.Binary(self._span(meta), op, left, rest[-1])
         return method
 
+    def _chain(op):  # noqa: N805 - a method factory used in the class body
+        def method(self, meta, *operands):
+            return _balanced(op, operands, self._span(meta))
+        return method
+
     implies = _binary("implies")
-    or_expr = _binary("or")
-    and_expr = _binary("and")
     in_expr = _binary("in")
     not_in_expr = _binary("not in")
     range_expr = _binary("..")
-    union_expr = _binary("|")
-    inter_expr = _binary("&")
-    add = _binary("+")
     sub = _binary("-")
-    mul = _binary("*")
     div = _binary("/")
     mod = _binary("%")
+    or_expr = _chain("or")
+    and_expr = _chain("and")
+    union_expr = _chain("|")
+    inter_expr = _chain("&")
+    add = _chain("+")
+    mul = _chain("*")
 
     def compare(self, meta, left, op, right):
         return ast.Binary(self._span(meta), str(op), left, right)
