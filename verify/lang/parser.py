@@ -183,7 +183,7 @@ def _parse(text: str, path: str, start: str, column_shift: int = 0, shown: str |
     _flatten_chains(tree)
     _check_nesting(tree, path, text if shown is None else shown, column_shift)
     try:
-        return _ToAst(path, column_shift).transform(tree).children
+        return _ToAst(path, text, column_shift).transform(tree).children
     except VisitError as exc:
         if isinstance(exc.orig_exc, VerifyError):
             raise exc.orig_exc from None
@@ -413,10 +413,12 @@ class _ToAst(Transformer_NonRecursive):
     Non-recursive, so the depth of the tree costs no Python stack; chains of an
     associative operator arrive flattened (see _flatten_chains)."""
 
-    def __init__(self, path: str, column_shift: int = 0) -> None:
+    def __init__(self, path: str, source: str, column_shift: int = 0) -> None:
         super().__init__()
         self.path = path
+        self.source = source
         self.column_shift = column_shift
+        self._lines: list[str] | None = None
 
     def _span(self, meta) -> Span:
         if getattr(meta, "empty", True):
@@ -425,6 +427,25 @@ class _ToAst(Transformer_NonRecursive):
 
     def _tok_span(self, tok: Token) -> Span:
         return Span(self.path, tok.line or 1, tok.column or 1, tok.end_line or 0, tok.end_column or 0)
+
+    def _pieces(self, span: Span) -> list[str]:
+        """The source a span covers, line by line (lines as lark counts them: "\\n" ends one)."""
+        if self._lines is None:
+            self._lines = self.source.split("\n")
+        if span.line == span.end_line:
+            return [self._lines[span.line - 1][span.column - 1:span.end_column - 1]]
+        pieces = self._lines[span.line - 1:span.end_line]
+        return [pieces[0][span.column - 1:], *pieces[1:-1], pieces[-1][:span.end_column - 1]]
+
+    def _property_text(self, body: ast.Expr) -> str:
+        """A property body as written; over several lines, each stripped and joined with single spaces."""
+        pieces = self._pieces(body.span)
+        return pieces[0] if len(pieces) == 1 else " ".join(piece.strip() for piece in pieces)
+
+    def _condition_text(self, condition: ast.Expr) -> str:
+        """An assert's condition as written when it is on one line, else the word "condition"."""
+        span = condition.span
+        return self._pieces(span)[0] if span.line == span.end_line else "condition"
 
     # files ------------------------------------------------------------
     def model_file(self, meta, *decls):
@@ -503,17 +524,20 @@ class _ToAst(Transformer_NonRecursive):
             guard = parts.pop()[1]
         return ast.ActionDecl(self._span(meta), name, is_fault, tuple(parts), guard, body)
 
+    def _property(self, meta, kind: str, name: Token, body: ast.Expr) -> ast.PropertyDecl:
+        return ast.PropertyDecl(self._span(meta), kind, str(name), body, self._property_text(body))
+
     def invariant_decl(self, meta, name, body):
-        return ast.PropertyDecl(self._span(meta), "invariant", str(name), body)
+        return self._property(meta, "invariant", name, body)
 
     def transition_decl(self, meta, name, body):
-        return ast.PropertyDecl(self._span(meta), "transition", str(name), body)
+        return self._property(meta, "transition", name, body)
 
     def reachable_decl(self, meta, name, body):
-        return ast.PropertyDecl(self._span(meta), "reachable", str(name), body)
+        return self._property(meta, "reachable", name, body)
 
     def temporal_decl(self, meta, _kw, name, body):
-        return ast.PropertyDecl(self._span(meta), "temporal", str(name), body)
+        return self._property(meta, "temporal", name, body)
 
     # types ------------------------------------------------------------
     def bool_type(self, meta):
@@ -578,7 +602,7 @@ class _ToAst(Transformer_NonRecursive):
         return ast.Require(self._span(meta), condition)
 
     def assert_stmt(self, meta, condition):
-        return ast.Assert(self._span(meta), condition)
+        return ast.Assert(self._span(meta), condition, self._condition_text(condition))
 
     def skip_stmt(self, meta):
         return ast.Skip(self._span(meta))
