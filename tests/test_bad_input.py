@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from verify.cli import main
+from verify.lang.parser import MAX_SOURCE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,20 @@ SYM_HEADER = "type S = symmetric 0..2\nvar y: 0..5 = 0\n"
 MSG_HEADER = "type S = symmetric 0..2\nmessage M { a: S }\n"
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Fifo:
+    """A named pipe where a file is expected (nobody writes to it: opening it to read would block)."""
+
+
+@dataclass(frozen=True)
+class Sparse:
+    """A file of ``size`` zero bytes, written as a hole: it costs neither disk nor memory."""
+    size: int
+
+
 def trace(*states: dict) -> str:
     return json.dumps({"vars": ["x"], "states": list(states)})
 
@@ -47,7 +62,7 @@ def trace(*states: dict) -> str:
 class Case:
     id: str
     argv: list[str]
-    files: dict[str, str | bytes] = field(default_factory=dict)
+    files: dict[str, str | bytes | Fifo | Sparse] = field(default_factory=dict)
     code: int = 2
     where: str | None = None      # the first stderr line starts with this ("" = no location)
     phrase: str = ""              # ... and contains this
@@ -74,8 +89,23 @@ CASES = [
     Case("model-not-utf8", ["parse", "bad.model"],
          {"bad.model": b"var x: 0..3 = 0\n# caf\xe9\n"},
          where="bad.model:2:6: syntax error:", phrase="not UTF-8 text"),
+    Case("byte-order-mark-keeps-columns", ["parse", "bad.model"],
+         {"bad.model": BOM + b"var x: 0..3 = 0 +\n"},
+         where="bad.model:1:18: syntax error:", phrase="unexpected end of file"),
+    Case("byte-order-mark-keeps-columns-after-parsing", ["parse", "bad.model"],
+         {"bad.model": BOM + b"var x: 0..3 = 7\n"},
+         where="bad.model:1:15: type error:", phrase="initial value 7 is outside the domain 0..3 of x"),
+    Case("not-utf8-after-a-byte-order-mark", ["parse", "bad.model"],
+         {"bad.model": BOM + b"# caf\xe9\n"},
+         where="bad.model:1:6: syntax error:", phrase="not UTF-8 text"),
     Case("nested-too-deep", ["parse", "bad.model"],
          {"bad.model": "const C = " + "- " * 300 + "1\n"},
+         where="bad.model:1:", phrase="nested more than 200 levels deep"),
+    Case("negations-nested-too-deep", ["parse", "bad.model"],
+         {"bad.model": "var b: bool = false\ninvariant I: " + "not " * 300 + "b\n"},
+         where="bad.model:2:", phrase="nested more than 200 levels deep"),
+    Case("parentheses-nested-too-deep", ["parse", "bad.model"],
+         {"bad.model": "const C = " + "(1 + " * 300 + "1" + ")" * 300 + "\n"},
          where="bad.model:1:", phrase="nested more than 200 levels deep"),
     Case("integer-literal-too-long", ["parse", "bad.model"],
          {"bad.model": "const C = " + "9" * 5000 + "\n"},
@@ -154,6 +184,16 @@ CASES = [
          where="usage error:", phrase="unknown engine 'fast' (engines: reference"),
     Case("time-limit-not-a-number", ["check", "ok.model", "--time-limit", "nan"], {"ok.model": OK_MODEL},
          where="usage error:", phrase="expected a positive, finite number of seconds, got 'nan'"),
+    Case("source-is-a-device", ["parse", "/dev/zero"],
+         where="usage error:", phrase="/dev/zero is a character device, not a regular file"),
+    Case("source-is-a-fifo", ["parse", "pipe.model"], {"pipe.model": Fifo()},
+         where="usage error:", phrase="pipe.model is a pipe (FIFO), not a regular file"),
+    Case("source-too-large", ["parse", "big.model"], {"big.model": Sparse(MAX_SOURCE_BYTES + 1)},
+         where="usage error:", phrase="big.model is too large for a model or spec file"),
+    Case("source-a-folder", ["parse", "dir.model"], {"dir.model/readme.txt": "a folder\n"},
+         where="usage error:", phrase="dir.model is a folder, not a file"),
+    Case("spec-names-a-device-as-its-model", ["check", "bad.spec"], {"bad.spec": 'model "/dev/zero"\n'},
+         where="bad.spec:1:1: spec error:", phrase="/dev/zero is a character device, not a regular file"),
     Case("missing-file", ["check", "nothere.spec"],
          where="usage error:", phrase="no such file or folder: nothere.spec"),
     Case("folder-without-specs", ["check", "empty"], {"empty/readme.txt": "nothing here\n"},
@@ -199,6 +239,8 @@ CASES = [
          where="t.json: trace error:", phrase="not UTF-8 text"),
     Case("trace-missing", ["replay", "t.json", "--model", "ok.model"], {"ok.model": OK_MODEL},
          where="trace error:", phrase="no such trace file: t.json"),
+    Case("trace-is-a-device", ["replay", "/dev/zero", "--model", "ok.model"], {"ok.model": OK_MODEL},
+         where="trace error:", phrase="/dev/zero is a character device, not a regular file"),
     Case("trace-other-variables", ["replay", "t.json", "--model", "ok.model"],
          {"ok.model": OK_MODEL, "t.json": json.dumps({"vars": ["y"], "states": [{"y": 0}]})},
          where="t.json: trace error:", phrase="the trace's variables"),
@@ -240,11 +282,16 @@ CASES = [
 ]
 
 
-def _write(folder: Path, files: dict[str, str | bytes]) -> None:
+def _write(folder: Path, files: dict[str, str | bytes | Fifo | Sparse]) -> None:
     for name, content in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if isinstance(content, Fifo):
+            os.mkfifo(path)
+        elif isinstance(content, Sparse):
+            with open(path, "wb") as f:
+                f.truncate(content.size)
+        elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
@@ -275,7 +322,8 @@ def test_every_kind_is_distinct():
 
 
 SUBPROCESS_CASES = ["unterminated-block", "constant-out-of-domain", "unknown-flag", "trace-not-json",
-                    "trace-well-formed-but-illegal", "model-runtime-error", "nested-too-deep"]
+                    "trace-well-formed-but-illegal", "model-runtime-error", "nested-too-deep",
+                    "source-is-a-device", "source-is-a-fifo"]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id in SUBPROCESS_CASES], ids=SUBPROCESS_CASES)
@@ -316,3 +364,40 @@ def test_a_bad_const_over_a_folder(tmp_path, monkeypatch, capsys):
     assert lines[1].startswith("FAIL b: error  [not loaded: specs/b.spec: type error:")
     assert lines[2].startswith("ok   c: Small holds")
     assert lines[-1] == "2 of 3 verdicts as expected"
+
+
+def _run_verify(argv: list[str], cwd: Path, stdin) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "verify", *argv], cwd=cwd, env=env, stdin=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_dev_stdin_is_refused_when_it_is_a_pipe_and_read_when_it_is_a_file(tmp_path):
+    """A pipe on stdin is not a file to read a model from; stdin redirected from a file is that file."""
+    _write(tmp_path, {"ok.model": OK_MODEL})
+    piped = _run_verify(["parse", "/dev/stdin"], tmp_path, subprocess.PIPE)
+    assert piped.returncode == 2 and "Traceback" not in piped.stderr
+    assert piped.stderr.startswith("usage error: /dev/stdin is a pipe (FIFO), not a regular file")
+    with open(tmp_path / "ok.model", "rb") as model:
+        redirected = _run_verify(["parse", "/dev/stdin"], tmp_path, model)
+    assert redirected.returncode == 0, redirected.stderr
+    assert redirected.stdout.startswith("/dev/stdin: ok:")
+
+
+def test_a_byte_order_mark_is_dropped_from_models_and_specs(tmp_path, monkeypatch, capsys):
+    """Files saved by editors that write a UTF-8 byte-order mark load as if it were not there."""
+    _write(tmp_path, {"ok.model": BOM + OK_MODEL.encode(), "ok.spec": BOM + b'model "ok.model"\nexpect holds\n'})
+    monkeypatch.chdir(tmp_path)
+    assert main(["parse", "ok.model"]) == 0
+    assert main(["check", "ok.spec", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_the_caret_stays_under_the_column_after_a_byte_order_mark(tmp_path, monkeypatch, capsys):
+    _write(tmp_path, {"bad.model": BOM + b"var x: 0..3 = 7\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["parse", "bad.model"]) == 2
+    first, line, caret = capsys.readouterr().err.splitlines()
+    assert first.startswith("bad.model:1:15:")
+    assert line == "    var x: 0..3 = 7"
+    assert caret == "    " + " " * 14 + "^"

@@ -80,7 +80,7 @@ class VerifyError(Exception):
         source = self.source
         if source is None:
             try:
-                source = Path(self.span.file).read_text(encoding="utf-8")
+                source = Path(self.span.file).read_text(encoding="utf-8-sig")  # as read_source reads it
             except (OSError, UnicodeDecodeError):
                 return None
         lines = source.split("\n")  # as the parser counts lines: only "\n" ends one

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from verify.engine import DEFAULT_ENGINE, Limits, engine_names
 from verify.errors import Span, SpecProblem, TraceProblem, UsageProblem, VerifyError
+from verify.files import MAX_TRACE_BYTES, read_regular_file
 from verify.ir import nodes as ir
 from verify.ir.nodes import DEADLOCK
 from verify.lang import ast
@@ -122,7 +123,11 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
     if not model_path.exists():
         raise SpecProblem(f"model file not found: {model_items[0].path} (looked for {model_path})",
                           model_items[0].span)
-    model = parse_model(read_source(model_path), str(model_path))
+    try:
+        model_text = read_source(model_path)
+    except UsageProblem as exc:  # the file the spec names cannot be a model: point at the naming line
+        raise SpecProblem(exc.message, model_items[0].span, exc.hint) from None
+    model = parse_model(model_text, str(model_path))
     consts = [ConstOverride(i.name, i.value, i.span, "spec") for i in spec.items if isinstance(i, ast.ConstDecl)]
     seen: dict[str, int] = {}
     for c in consts:
@@ -220,9 +225,9 @@ def trace_constants(path: str) -> tuple[list[ConstOverride], dict[str, str]]:
     and booleans also as JSON values), parsed, with their texts; none if the file has none (read_itf
     reports the rest)."""
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-        return [], {}
+        doc = json.loads(read_regular_file(Path(path), MAX_TRACE_BYTES, "a trace file", TraceProblem))
+    except (VerifyError, ValueError, UnicodeDecodeError, RecursionError):
+        return [], {}  # read_itf says what is wrong with the file
     meta = doc.get("#meta") if isinstance(doc, dict) else None
     info = meta.get("verify") if isinstance(meta, dict) else None
     consts = info.get("constants") if isinstance(info, dict) else None

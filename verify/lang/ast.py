@@ -2,8 +2,9 @@
 
 Nodes are frozen dataclasses named after the grammar rules in verify.lark.
 Every node carries the :class:`~verify.errors.Span` of its text so that the
-checker (``verify.lang.lower``) can point at it. Nothing here is typed or
-resolved: that is the checker's job.
+checker (``verify.lang.lower``) can point at it; properties and asserts also
+carry their text as written, so that nothing after the parser reads source
+files again. Nothing here is typed or resolved: that is the checker's job.
 """
 
 from __future__ import annotations
@@ -217,7 +218,8 @@ class Require(Node):
 @dataclass(frozen=True)
 class Assert(Node):
     condition: "Expr"
-    text: str = ""  # the condition as written
+    # The condition as written when it is on one line, else "condition" (for messages).
+    text: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,8 @@ class PropertyDecl(Node):
     kind: str  # invariant, transition, reachable, temporal
     name: str
     body: Expr
-    text: str = ""  # the body as written
+    # The body as written; one over several lines has each stripped and joined with single spaces.
+    text: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -419,7 +419,7 @@ class Lowering:
         kind = ir.PropertyKind(d.kind)
         scope = Scope(allow_next=kind == ir.PropertyKind.TRANSITION)
         body = self.exprs.condition(d.body, scope, f"{d.kind} {d.name}")
-        return ir.Property(kind, d.name, body, scope.size, d.span, d.text or self.decls.text_of(d.body.span, d.name))
+        return ir.Property(kind, d.name, body, scope.size, d.span, d.text or d.name)
 
 
 def lower_declared(model: ast.ModelFile, overrides: list[ConstOverride] | None = None,

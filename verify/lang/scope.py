@@ -18,7 +18,7 @@ from typing import Iterable
 from verify.errors import Span, TypeProblem
 from verify.ir import nodes as ir
 from verify.ir.types import ENUMERATION_LIMIT, Enum, Message, Network, Record, Type, Value
-from verify.lang.parser import keywords
+from verify.lang.grammar import keywords
 from verify.lang.typerules import capped_size, describe
 
 BUILTINS = ("len", "min", "max", "abs")
@@ -127,17 +127,11 @@ class Declarations:
             raise type_error(f"{what}: the values of {describe(t)} cannot be enumerated", span) from None
 
     def text_of(self, span: Span, default: str = "...") -> str:
-        """The model text a span covers, its lines joined by single spaces (``default`` for a
-        span outside the model's text)."""
+        """The model text a one-line span covers (``default`` for any other span)."""
         lines = self.source.split("\n")
-        if span.file != self.path or not 1 <= span.line <= span.end_line <= len(lines):
+        if span.file != self.path or span.line != span.end_line or not 1 <= span.line <= len(lines):
             return default
-        chunk = lines[span.line - 1:span.end_line]
-        if len(chunk) == 1:
-            return chunk[0][span.column - 1:span.end_column - 1]
-        chunk[0] = chunk[0][span.column - 1:]
-        chunk[-1] = chunk[-1][:span.end_column - 1]
-        return " ".join(c.strip() for c in chunk)
+        return lines[span.line - 1][span.column - 1:span.end_column - 1]
 
 
 __all__ = ["BUILTINS", "FAULT_COUNTER", "Scope", "Declarations", "type_error", "suggest"]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.errors import Span, TraceProblem
+from verify.files import MAX_TRACE_BYTES, read_regular_file
 from verify.ir import nodes as ir
 from verify.ir.types import (ArrayOf, Bool, Enum, Int, Message, MessageUnion, Network, NetworkKind, NoneType, Optional,
                              Range, Record, SetOf, Symmetric, Type, Value)
@@ -212,16 +213,13 @@ def read_itf(path: str | Path, system: ir.System) -> Trace:
     def problem(message: str) -> TraceProblem:
         return TraceProblem(message, where)
 
+    if not p.exists():
+        raise TraceProblem(f"no such trace file: {path}")
+    data = read_regular_file(p, MAX_TRACE_BYTES, "a trace file", TraceProblem)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TraceProblem(f"no such trace file: {path}") from None
-    except IsADirectoryError:
-        raise TraceProblem(f"{path} is a folder, not a trace file") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise problem(f"not UTF-8 text (byte {exc.start}): a trace is an ITF JSON file") from None
-    except OSError as exc:
-        raise TraceProblem(f"cannot read {path}: {exc.strerror}") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
