@@ -211,7 +211,8 @@ CASES = [
     Case("replay-without-model", ["replay", "t.json"], {"t.json": trace({"x": 0})},
          where="usage error:", phrase="the following arguments are required: --model"),
     # ---------------------------------------------------------------- specs
-    Case("spec-syntax-error", ["check", "bad.spec"], {"ok.model": OK_MODEL, "bad.spec": 'model "ok.model"\nexpect maybe\n'},
+    Case("spec-syntax-error", ["check", "bad.spec"],
+         {"ok.model": OK_MODEL, "bad.spec": 'model "ok.model"\nexpect maybe\n'},
          where="bad.spec:2:8: syntax error:", phrase="unexpected 'maybe'; expected 'holds', 'violated'"),
     Case("spec-checks-missing-property", ["check", "bad.spec"],
          {"ok.model": OK_MODEL, "bad.spec": 'model "ok.model"\ncheck Nope\n'},

@@ -182,7 +182,7 @@ def _parse_transcripts(text: str) -> list[tuple[str, list[str], int]]:
             lines.pop(0)
         if not lines:
             continue
-        command, body = lines[0][2:], [line for line in lines[1:]]
+        command, body = lines[0][2:], list(lines[1:])
         while body and not body[-1].strip():
             body.pop()
         last = body.pop()
@@ -270,7 +270,7 @@ def test_json_shape(workdir, monkeypatch, capsys, tmp_path):
     document = json.loads(out)
     assert isinstance(document, list) and len(document) == 3
     for r in document:
-        assert JSON_FIELDS <= set(r), JSON_FIELDS - set(r)
+        assert set(r) >= JSON_FIELDS, JSON_FIELDS - set(r)
         assert r["engine"] == "reference" and r["as_expected"] is True
         assert isinstance(r["distinct_states"], int) and isinstance(r["seconds"], (int, float))
     by_property = {r["property"]: r for r in document}

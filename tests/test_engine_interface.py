@@ -16,8 +16,18 @@ from pathlib import Path
 import pytest
 
 from verify.cli import main
-from verify.engine import (Budget, EngineResult, Observer, PropertyOutcome, Statistics, Status, Witness, WitnessStep,
-                           register, unregister)
+from verify.engine import (
+    Budget,
+    EngineResult,
+    Observer,
+    PropertyOutcome,
+    Statistics,
+    Status,
+    Witness,
+    WitnessStep,
+    register,
+    unregister,
+)
 from verify.ir import nodes as ir
 from verify.ir.transitions import Transitions
 
@@ -41,7 +51,7 @@ class DepthFirst:
 
     def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
         t = Transitions(system)
-        parents: dict = {s: None for s in t.initial_states()}
+        parents: dict = dict.fromkeys(t.initial_states())
         stack, found = list(parents), {}
         while stack:
             state = stack.pop()

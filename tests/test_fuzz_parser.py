@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -28,10 +28,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
-from verify.load import load_check
 from verify.errors import VerifyError
 from verify.lang.lower import lower_model
 from verify.lang.parser import grammar_parser, parse_model, parse_spec
+from verify.load import load_check
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +84,7 @@ def _min_heights(start: str) -> dict[str, int]:
     return height  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=None)
+@cache
 def grammar_text(start: str) -> st.SearchStrategy[str]:
     """Sentences of the grammar from one start rule.
 

@@ -36,18 +36,17 @@ from __future__ import annotations
 import itertools
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from verify.check import run_check
-from verify.load import load_check
-from verify.check import explore
+from verify.check import explore, run_check
 from verify.engine import Limits
 from verify.lang.lower import ConstOverride, lower_model
 from verify.lang.parser import parse_expression, parse_model
+from verify.load import load_check
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -378,7 +377,7 @@ def setnet_enumerator() -> Golden:
             if m[0] == "Ack" and m[3] not in acked[m[2]]:
                 dst = m[2]
                 a2 = setat(acked, dst, acked[dst] | {m[3]})
-                fin2 = fin | {("Done", dst)} if a2[dst] == set(range(0, 2 - dst)) else fin
+                fin2 = fin | {("Done", dst)} if a2[dst] == set(range(2 - dst)) else fin
                 out.append((net, fin2, sent, a2, finished))
         for m in fin:                                                # Finish: plain set, consumed
             out.append((net, fin - {m}, sent, acked, finished | {m[1]}))

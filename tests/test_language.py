@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from verify.errors import SyntaxProblem, TypeProblem
 from verify.check import explore
 from verify.engine import Limits
+from verify.errors import SyntaxProblem, TypeProblem
 from verify.lang.lower import lower_model
 from verify.lang.parser import grammar_parser, keywords, parse_model
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from verify.load import load_system
 from verify.check import explore
 from verify.engine import Limits
+from verify.load import load_system
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 

@@ -15,13 +15,24 @@ depends on which engine ran.
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import verify.engines  # noqa: F401  - registers the built-in engines
-from verify.engine import (DEFAULT_ENGINE, Budget, Limits, Observer, Observers, Statistics, StateRecorder, Status,
-                           Witness, engine_named)
+from verify.engine import (
+    DEFAULT_ENGINE,
+    Budget,
+    Limits,
+    Observer,
+    Observers,
+    StateRecorder,
+    Statistics,
+    Status,
+    Witness,
+    engine_named,
+)
 from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
 from verify.ir.explain import explain_failure
@@ -98,34 +109,34 @@ def run_check(check: Check, progress: Observer | None = None) -> list[CheckResul
     """Run a check's engine and turn its outcomes into one result per property."""
     result = explore(check.system, check.limits, progress, engine=check.engine)
     stats = result.statistics
-    base = dict(check=check.name, spec=check.spec_path, model=check.model_path, engine=check.engine,
-                distinct_states=stats.distinct_states, generated_states=stats.generated_states,
-                depth=stats.depth, seconds=stats.seconds, peak_memory_mb=stats.peak_memory_mb,
-                stopped_by=stats.stopped_by)
+    result_of = functools.partial(CheckResult, check=check.name, spec=check.spec_path, model=check.model_path,
+                                  engine=check.engine, distinct_states=stats.distinct_states,
+                                  generated_states=stats.generated_states, depth=stats.depth, seconds=stats.seconds,
+                                  peak_memory_mb=stats.peak_memory_mb, stopped_by=stats.stopped_by)
     out = []
     if result.model_error is not None and not check.properties:
-        out.append(CheckResult(property="(model)", kind="model", verdict="error", expected=None,
-                               trace=result.error_trace, message=str(result.model_error), **base))
+        out.append(result_of(property="(model)", kind="model", verdict="error", expected=None,
+                             trace=result.error_trace, message=str(result.model_error)))
     for name in check.properties:
         prop = check.system.property(name)
         assert prop is not None
         expected = check.expected.get(name)
         if result.model_error is not None and name not in result.outcomes:
-            out.append(CheckResult(property=name, kind=prop.kind, verdict="error", expected=expected,
-                                   trace=result.error_trace, message=str(result.model_error),
-                                   property_text=prop.source, **base))
+            out.append(result_of(property=name, kind=prop.kind, verdict="error", expected=expected,
+                                 trace=result.error_trace, message=str(result.model_error),
+                                 property_text=prop.source))
             continue
         outcome = result.outcomes[name]
         if outcome.problem is not None:
-            out.append(CheckResult(property=name, kind=prop.kind, verdict="error", expected=expected,
-                                   message=outcome.problem, property_text=prop.source, **base))
+            out.append(result_of(property=name, kind=prop.kind, verdict="error", expected=expected,
+                                 message=outcome.problem, property_text=prop.source))
             continue
         verdict = {"reachable": "holds", "unreachable": "violated"}.get(outcome.status, outcome.status)
         explanation = None
         if verdict == "violated" and prop.kind == ir.PropertyKind.INVARIANT and outcome.trace is not None:
             explanation = explain_failure(prop, outcome.trace.states()[-1])
-        out.append(CheckResult(property=name, kind=prop.kind, verdict=str(verdict), expected=expected,
-                               trace=outcome.trace, property_text=prop.source, explanation=explanation, **base))
+        out.append(result_of(property=name, kind=prop.kind, verdict=str(verdict), expected=expected,
+                             trace=outcome.trace, property_text=prop.source, explanation=explanation))
     return out
 
 

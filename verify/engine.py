@@ -27,9 +27,10 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Callable, Protocol, TextIO
+from typing import Protocol, TextIO
 
 from verify.errors import ModelRuntimeError, UsageProblem
 from verify.ir import nodes as ir
@@ -278,7 +279,7 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, system: ir.System, limits: Limits, observer: Observer) -> EngineResult:
+    def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
         ...
 
 

@@ -27,7 +27,7 @@ class Span:
     end_column: int = 0
 
     @classmethod
-    def whole_file(cls, file: str) -> "Span":
+    def whole_file(cls, file: str) -> Span:
         return cls(str(file), 0, 0)
 
     def __str__(self) -> str:

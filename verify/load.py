@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import verify.engines  # noqa: F401  - registers the built-in engines
 from verify.engine import DEFAULT_ENGINE, Limits, engine_names
 from verify.errors import Span, SpecProblem, TraceProblem, UsageProblem, VerifyError
 from verify.files import MAX_TRACE_BYTES, read_regular_file
@@ -30,8 +31,6 @@ from verify.ir.nodes import DEADLOCK
 from verify.lang import ast
 from verify.lang.lower import ConstOverride, lower_model
 from verify.lang.parser import parse_expression, parse_model, parse_spec, read_source
-
-import verify.engines  # noqa: F401  - registers the built-in engines
 
 
 @dataclass(frozen=True)
@@ -133,6 +132,7 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
     for c in consts:
         if c.name in seen:
             raise SpecProblem(f"constant {c.name} is set twice in this spec (first at line {seen[c.name]})", c.span)
+        assert c.span is not None  # a spec's constants have their place
         seen[c.name] = c.span.line
     extra = [i for i in spec.items if isinstance(i, ast.PropertyDecl)]
     allow = any(isinstance(i, ast.AllowDecl) and _allow_ok(i) for i in spec.items)
@@ -172,7 +172,7 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
             engine = check_engine(item.name, item.span)
     if overrides.engine is not None:
         engine = overrides.engine
-    limits = {"max_states": None, "max_depth": None, "time_limit": None}
+    limits: dict[str, int | float | None] = {"max_states": None, "max_depth": None, "time_limit": None}
     for item in spec.items:
         if isinstance(item, ast.SpecLimit):
             if item.value <= 0:

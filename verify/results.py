@@ -7,6 +7,7 @@ trace. Engines produce outcomes; ``verify.check`` turns them into results;
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 from verify.traces.trace import Trace
@@ -41,13 +42,14 @@ class CheckResult:
     property_text: str = ""
     explanation: str | None = None  # for a violated invariant: the failing binding and values
 
-    @property
+    # builtins.property: the field named "property" hides the decorator in this class body.
+    @builtins.property
     def as_expected(self) -> bool:
         if self.verdict == "error":
             return False
         return self.verdict == (self.expected or "holds")
 
-    @property
+    @builtins.property
     def states_per_second(self) -> float:
         return self.distinct_states / self.seconds if self.seconds > 0 else 0.0
 

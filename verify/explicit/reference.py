@@ -22,8 +22,17 @@ from __future__ import annotations
 import resource
 from collections import deque
 
-from verify.engine import (Budget, EngineResult, Observer, PropertyOutcome, Statistics, Status, StopReason, Witness,
-                           WitnessStep)
+from verify.engine import (
+    Budget,
+    EngineResult,
+    Observer,
+    PropertyOutcome,
+    Statistics,
+    Status,
+    StopReason,
+    Witness,
+    WitnessStep,
+)
 from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
 from verify.ir.transitions import Label, Transitions

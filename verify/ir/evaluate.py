@@ -17,7 +17,7 @@ operator.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
@@ -26,17 +26,21 @@ from verify.ir.types import NetworkKind, SetOf, Type, Value
 
 class Frame:
     """Where an expression reads from: state variables, bound locals, the next
-    state; and what the statements run so far did to messages."""
+    state; and what the statements run so far did to messages.
 
-    __slots__ = ("vars", "locals", "next", "events")
+    ``vars`` is a list in a frame that runs statements (they assign to it); a
+    frame that only reads (guards, properties) may be given the state tuple
+    itself, to save a copy."""
+
+    __slots__ = ("events", "locals", "next", "vars")
 
     def __init__(self, vars: list | tuple, locals: list, next: tuple | None = None) -> None:
-        self.vars = vars
+        self.vars: list = vars  # type: ignore[assignment]  # a tuple only where nothing assigns
         self.locals = locals
         self.next = next
         self.events: list[tuple[str, int, Value]] = []  # (sent/received/lost/duplicated, network, message)
 
-    def fork(self) -> "Frame":
+    def fork(self) -> Frame:
         f = Frame(list(self.vars), list(self.locals), self.next)
         f.events = list(self.events)
         return f
@@ -80,6 +84,7 @@ def _next(e: ir.Next) -> Evaluator:
     inner = compile_expr(e.operand)
 
     def run(f: Frame) -> Value:
+        assert f.next is not None, "next(...) outside a transition property"
         return inner(Frame(f.next, f.locals))
     return run
 

@@ -16,7 +16,8 @@ frame's ``events``, which traces show.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from verify.errors import ModelRuntimeError, Span
 from verify.ir import nodes as ir
@@ -152,7 +153,7 @@ def _either(s: ir.Either, networks: Networks) -> Executor:
 def _assign(s: ir.Assign, networks: Networks) -> Executor:
     value = compile_expr(s.value)
     var = s.variable
-    steps = []
+    steps: list[tuple[Callable[[Frame], Value] | None, Any, ir.PathStep]] = []
     for step in s.path:
         if step.kind == ir.PathKind.INDEX:
             assert step.expr is not None

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
-from verify.ir.evaluate import Frame, compile_expr, show_value
+from verify.ir.evaluate import Frame, compile_expr, domain_of, show_value
+from verify.ir.types import SetOf, Type
 
 
 def expr_text(e: ir.Expr) -> str | None:
@@ -81,6 +82,13 @@ def _children(e: ir.Expr) -> list[ir.Expr]:
     return []
 
 
+def _element(b: ir.Binding) -> Type:
+    """The type of the values a binding takes (its domain is a set)."""
+    t = b.domain.type
+    assert isinstance(t, SetOf)
+    return t.element
+
+
 def explain_failure(prop: ir.Property, state: ir.State) -> str | None:
     """For an invariant ``forall x, y in D: body`` that fails in ``state``: the first
     binding (in iteration order) where the body is false, and the state terms
@@ -95,8 +103,7 @@ def explain_failure(prop: ir.Property, state: ir.State) -> str | None:
         parts = _values(terms, frame)
         return "where " + ", ".join(parts) if parts else None
     frame = Frame(state, [None] * prop.frame_size)
-    domains = [(b, sorted(compile_expr(b.domain)(frame), key=b.domain.type.element.sort_key))
-               for b in body.bindings]
+    domains = [(b, domain_of(b)(frame)) for b in body.bindings]
     check = compile_expr(body.body)
 
     def search(k: int) -> bool:
@@ -111,10 +118,10 @@ def explain_failure(prop: ir.Property, state: ir.State) -> str | None:
 
     if not search(0):
         return None
-    names = ", ".join(f"{b.name}={show_value(b.domain.type.element, frame.locals[b.slot])}" for b, _ in domains)
-    terms: list[ir.Expr] = []
-    _state_terms(body.body, terms)
-    parts = _values(terms, frame)
+    names = ", ".join(f"{b.name}={show_value(_element(b), frame.locals[b.slot])}" for b, _ in domains)
+    read: list[ir.Expr] = []
+    _state_terms(body.body, read)
+    parts = _values(read, frame)
     return f"for {names}: " + ", ".join(parts) if parts else f"for {names}"
 
 

@@ -321,8 +321,8 @@ class Assert(Stmt):
 
 @dataclass(frozen=True, eq=False)
 class If(Stmt):
-    branches: tuple[tuple[Expr, "Block"], ...]
-    otherwise: "Block | None"
+    branches: tuple[tuple[Expr, Block], ...]
+    otherwise: Block | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -330,12 +330,12 @@ class Loop(Stmt):
     kind: LoopKind
     binding: Binding
     where: Expr | None
-    body: "Block"
+    body: Block
 
 
 @dataclass(frozen=True, eq=False)
 class Either(Stmt):
-    branches: tuple["Block", ...]
+    branches: tuple[Block, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -432,10 +432,10 @@ class System:
                 return p
         return None
 
-    def with_properties(self, properties: tuple[Property, ...]) -> "System":
+    def with_properties(self, properties: tuple[Property, ...]) -> System:
         return replace(self, properties=properties)
 
-    def with_actions(self, actions: tuple[Action, ...]) -> "System":
+    def with_actions(self, actions: tuple[Action, ...]) -> System:
         return replace(self, actions=actions)
 
 

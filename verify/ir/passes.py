@@ -17,8 +17,10 @@ statements:
 >>> from verify.lang.parser import parse_model
 >>> from verify.lang.lower import lower_declared
 >>> declared = lower_declared(parse_model("message M { v: 0..1 }\\nnetwork n: set of M, lossy\\n", "x.model"))
->>> [a.name for a in declared.actions], [(a.name, [p.name for p in a.params]) for a in add_network_faults(declared).actions]
-([], [('Lose[n]', ['m'])])
+>>> [a.name for a in declared.actions]
+[]
+>>> [(a.name, [p.name for p in a.params]) for a in add_network_faults(declared).actions]
+[('Lose[n]', ['m'])]
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ successors (several, when the body chooses).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
@@ -55,10 +55,10 @@ class Transitions:
             bindings = [ir.Binding(p.slot, p.name, p.domain) for p in action.params]
             self._domains.append([(b.slot, domain_of(b)) for b in bindings])
             # Parameters over constant domains (most of them): every label once, here.
-            if all(isinstance(p.domain, ir.Const) for p in action.params):
+            fixed = [p.domain for p in action.params if isinstance(p.domain, ir.Const)]
+            if len(fixed) == len(action.params):
                 self._fixed_labels.append([ir.ActionInstance(k, args) for args in
-                                           itertools.product(*(ordered(p.domain.type, p.domain.value)
-                                                               for p in action.params))])
+                                           itertools.product(*(ordered(d.type, d.value) for d in fixed))])
             else:
                 self._fixed_labels.append(None)
         self._invariants = {p.name: compile_expr(p.body) for p in system.properties if p.body is not None}

@@ -252,7 +252,7 @@ class SetOf(Type):
     def values(self) -> tuple[Value, ...]:
         _check_enumerable(self)
         elems = self.element.values()
-        out = []
+        out: list[Value] = []
         for r in range(len(elems) + 1):
             out.extend(frozenset(c) for c in itertools.combinations(elems, r))
         return tuple(out)
@@ -530,6 +530,7 @@ class Network(Type):
             items = sorted(value, key=lambda mc: self.element.sort_key(mc[0]))
             return "{" + ", ".join(self.element.show(m) + (f" x{c}" if c > 1 else "") for m, c in items) + "}"
         parts = []
+        assert self.endpoint is not None
         for (s, d), queue in zip(self.channels(), value):
             if queue:
                 inner = ", ".join(self.element.show(m) for m in queue)

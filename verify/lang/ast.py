@@ -28,14 +28,14 @@ class BoolType(Node):
 
 @dataclass(frozen=True)
 class RangeType(Node):
-    low: "Expr"
-    high: "Expr"
+    low: Expr
+    high: Expr
 
 
 @dataclass(frozen=True)
 class SymmetricType(Node):
-    low: "Expr"
-    high: "Expr"
+    low: Expr
+    high: Expr
 
 
 @dataclass(frozen=True)
@@ -45,19 +45,19 @@ class EnumType(Node):
 
 @dataclass(frozen=True)
 class ArrayType(Node):
-    index: "TypeExpr"
-    element: "TypeExpr"
+    index: TypeExpr
+    element: TypeExpr
 
 
 @dataclass(frozen=True)
 class SetType(Node):
-    element: "TypeExpr"
+    element: TypeExpr
 
 
 @dataclass(frozen=True)
 class Field(Node):
     name: str
-    type: "TypeExpr"
+    type: TypeExpr
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class RecordType(Node):
 
 @dataclass(frozen=True)
 class OptionalType(Node):
-    inner: "TypeExpr"
+    inner: TypeExpr
 
 
 @dataclass(frozen=True)
@@ -103,52 +103,52 @@ class Name(Node):
 @dataclass(frozen=True)
 class Unary(Node):
     op: str  # "not", "-"
-    operand: "Expr"
+    operand: Expr
 
 
 @dataclass(frozen=True)
 class Binary(Node):
     op: str  # and or implies + - * / % == != < <= > >= in notin | & ..
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True)
 class Conditional(Node):
-    condition: "Expr"
-    then: "Expr"
-    otherwise: "Expr"
+    condition: Expr
+    then: Expr
+    otherwise: Expr
 
 
 @dataclass(frozen=True)
 class Binder(Node):
     names: tuple[str, ...]
-    domain: "Expr"
+    domain: Expr
 
 
 @dataclass(frozen=True)
 class Quantified(Node):
     quantifier: str  # forall, exists
     binders: tuple[Binder, ...]
-    body: "Expr"
+    body: Expr
 
 
 @dataclass(frozen=True)
 class Index(Node):
-    base: "Expr"
-    index: "Expr"
+    base: Expr
+    index: Expr
 
 
 @dataclass(frozen=True)
 class FieldAccess(Node):
-    base: "Expr"
+    base: Expr
     name: str
 
 
 @dataclass(frozen=True)
 class Arg(Node):
     name: str | None
-    value: "Expr"
+    value: Expr
 
 
 @dataclass(frozen=True)
@@ -159,24 +159,24 @@ class Call(Node):
 
 @dataclass(frozen=True)
 class Next(Node):
-    operand: "Expr"
+    operand: Expr
 
 
 @dataclass(frozen=True)
 class SetLit(Node):
-    elements: tuple["Expr", ...]
+    elements: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class SetComp(Node):
-    element: "Expr"
+    element: Expr
     binders: tuple[Binder, ...]
-    condition: "Expr | None"
+    condition: Expr | None
 
 
 @dataclass(frozen=True)
 class ArrayLit(Node):
-    elements: tuple["Expr", ...]
+    elements: tuple[Expr, ...]
 
 
 Expr = (IntLit | BoolLit | NoneLit | Name | Unary | Binary | Conditional | Quantified | Index
@@ -188,36 +188,36 @@ Expr = (IntLit | BoolLit | NoneLit | Name | Unary | Binary | Conditional | Quant
 @dataclass(frozen=True)
 class LValue(Node):
     name: str
-    path: tuple["Expr | str", ...]  # Expr: index, str: field name
+    path: tuple[Expr | str, ...]  # Expr: index, str: field name
 
 
 @dataclass(frozen=True)
 class Assign(Node):
     target: LValue
     op: str  # "=", "+=", "-="
-    value: "Expr"
+    value: Expr
 
 
 @dataclass(frozen=True)
 class Let(Node):
     name: str
-    value: "Expr"
+    value: Expr
 
 
 @dataclass(frozen=True)
 class Send(Node):
-    message: "Expr"
+    message: Expr
     network: str | None
 
 
 @dataclass(frozen=True)
 class Require(Node):
-    condition: "Expr"
+    condition: Expr
 
 
 @dataclass(frozen=True)
 class Assert(Node):
-    condition: "Expr"
+    condition: Expr
     # The condition as written when it is on one line, else "condition" (for messages).
     text: str = field(default="", compare=False)
 
@@ -229,34 +229,34 @@ class Skip(Node):
 
 @dataclass(frozen=True)
 class If(Node):
-    branches: tuple[tuple["Expr", "Block"], ...]
-    otherwise: "Block | None"
+    branches: tuple[tuple[Expr, Block], ...]
+    otherwise: Block | None
 
 
 @dataclass(frozen=True)
 class For(Node):
     name: str
-    domain: "Expr"
-    where: "Expr | None"
-    body: "Block"
+    domain: Expr
+    where: Expr | None
+    body: Block
 
 
 @dataclass(frozen=True)
 class Choose(Node):
     name: str
-    domain: "Expr"
-    where: "Expr | None"
-    body: "Block"
+    domain: Expr
+    where: Expr | None
+    body: Block
 
 
 @dataclass(frozen=True)
 class Either(Node):
-    branches: tuple["Block", ...]
+    branches: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
 class Block(Node):
-    statements: tuple["Stmt", ...]
+    statements: tuple[Stmt, ...]
 
 
 Stmt = Assign | Let | Send | Require | Assert | Skip | If | For | Choose | Either

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from lark import Lark
 
-_OPTIONS = dict(parser="lalr", strict=True, propagate_positions=True, maybe_placeholders=False,
-                start=["model_file", "spec_file"])
+_OPTIONS: dict = {"parser": "lalr", "strict": True, "propagate_positions": True, "maybe_placeholders": False,
+                  "start": ["model_file", "spec_file"]}
 
 
 @lru_cache(maxsize=1)

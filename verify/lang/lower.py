@@ -25,8 +25,25 @@ from verify.errors import ModelRuntimeError, Span, TypeProblem
 from verify.ir import nodes as ir
 from verify.ir.evaluate import Frame, compile_expr
 from verify.ir.passes import add_network_faults, apply_fault_budget
-from verify.ir.types import (ENUMERATION_LIMIT, ArrayOf, Bool, Enum, Message, MessageUnion, Network, NetworkKind,
-                             Optional, Range, Record, SetOf, Symmetric, Type, Value, is_index_type, is_numeric)
+from verify.ir.types import (
+    ENUMERATION_LIMIT,
+    ArrayOf,
+    Bool,
+    Enum,
+    Message,
+    MessageUnion,
+    Network,
+    NetworkKind,
+    Optional,
+    Range,
+    Record,
+    SetOf,
+    Symmetric,
+    Type,
+    Value,
+    is_index_type,
+    is_numeric,
+)
 from verify.lang import ast
 from verify.lang.lower_expr import Expressions
 from verify.lang.lower_stmt import Statements

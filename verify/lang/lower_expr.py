@@ -19,13 +19,28 @@ has no literals, no order and no arithmetic.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from verify.errors import ModelRuntimeError, Span
 from verify.ir import nodes as ir
 from verify.ir.evaluate import Frame, compile_expr
-from verify.ir.types import (ENUMERATION_LIMIT, ArrayOf, Bool, Int, Message, MessageUnion, NoneType, Optional, Range,
-                             Record, SetOf, Symmetric, Type, Value, is_numeric)
+from verify.ir.types import (
+    ENUMERATION_LIMIT,
+    ArrayOf,
+    Bool,
+    Int,
+    Message,
+    MessageUnion,
+    NoneType,
+    Optional,
+    Range,
+    Record,
+    SetOf,
+    Symmetric,
+    Type,
+    Value,
+    is_numeric,
+)
 from verify.lang import ast
 from verify.lang.scope import BUILTINS, Declarations, Scope, suggest, type_error
 from verify.lang.typerules import INT_LIMIT, Unknown, assignable, describe, show_any, unify, with_none
@@ -309,9 +324,9 @@ class Expressions:
             # Every message type on the network must have the field, at the same place and type.
             places = {(m.field_position(e.name), m.field_type(e.name)) for m in t.messages}
             if len(places) == 1:
-                pos, ft = places.pop()
-                if pos is not None and ft is not None:
-                    return ir.FieldGet(ft, e.span, base, pos, e.name)
+                pos, field_type = places.pop()
+                if pos is not None and field_type is not None:
+                    return ir.FieldGet(field_type, e.span, base, pos, e.name)
             raise type_error(f"not every message of {describe(t)} has a field {e.name} of one type", e.span,
                              hint="compare whole messages instead, e.g. Vote(term=t, src=i) in net")
         raise type_error(f"{describe(t)} has no fields", e.span)
@@ -395,14 +410,15 @@ class Expressions:
         return ir.Next(inner.type, e.span, inner)
 
 
-_RULES: dict[type, Callable[[Expressions, ast.Expr, Scope], ir.Expr]] = {
+# Each rule takes the Expressions, a node of its class and the scope.
+_RULES: dict[type, Callable[..., ir.Expr]] = {
     ast.IntLit: Expressions.int_lit, ast.BoolLit: Expressions.bool_lit, ast.NoneLit: Expressions.none_lit,
     ast.Name: Expressions.name, ast.Unary: Expressions.unary, ast.Binary: Expressions.binary,
     ast.Conditional: Expressions.conditional, ast.Quantified: Expressions.quantified,
     ast.SetComp: Expressions.set_comp, ast.SetLit: Expressions.set_lit, ast.ArrayLit: Expressions.array_lit,
     ast.Index: Expressions.index, ast.FieldAccess: Expressions.field_access, ast.Call: Expressions.call,
     ast.Next: Expressions.next,
-}  # type: ignore[dict-item]
+}
 
 
 __all__ = ["Expressions"]

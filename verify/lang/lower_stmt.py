@@ -8,7 +8,7 @@ carries the message when the model has only one.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from verify.ir import nodes as ir
 from verify.ir.types import ArrayOf, Int, Message, Record, SetOf, is_numeric
@@ -157,11 +157,12 @@ class Statements:
         return ir.Assign(s.span, index, target.name, tuple(path), value, t, text)
 
 
-_RULES: dict[type, Callable[[Statements, ast.Node, Scope], ir.Stmt]] = {
+# Each rule takes the Statements, a node of its class and the scope.
+_RULES: dict[type, Callable[..., ir.Stmt]] = {
     ast.Assign: Statements.assign, ast.Let: Statements.let, ast.Send: Statements.send,
     ast.Require: Statements.require, ast.Assert: Statements.assert_, ast.Skip: Statements.skip,
     ast.If: Statements.if_, ast.For: Statements.loop, ast.Choose: Statements.loop, ast.Either: Statements.either,
-}  # type: ignore[dict-item]
+}
 
 
 __all__ = ["Statements"]

@@ -12,8 +12,8 @@ each at a slot of the frame the IR evaluates it in.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from verify.errors import Span, TypeProblem
 from verify.ir import nodes as ir

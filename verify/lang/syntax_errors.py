@@ -30,7 +30,7 @@ def _describe_expected(expected: set[str]) -> str:
     for name in expected:
         if name in _TOKEN_WORDS:
             words.add(_TOKEN_WORDS[name])
-        elif name.startswith("__ANON") or name.startswith("_"):
+        elif name.startswith(("__ANON", "_")):
             continue
         else:
             words.add(f"'{name.lower()}'")
@@ -121,7 +121,8 @@ def syntax_error(exc: UnexpectedInput, text: str, path: str, start: str, shift: 
             hint = "use '==' to compare"
             message = "unexpected '='"
         if token.type == "NAME":
-            keywords = [n.lower() for n in expected if n.replace("_", "").isalpha() and n.isupper() and n not in _TOKEN_WORDS]
+            keywords = [n.lower() for n in expected
+                        if n.replace("_", "").isalpha() and n.isupper() and n not in _TOKEN_WORDS]
             close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.7)
             if close:
                 hint = f"did you mean '{close[0]}'?"

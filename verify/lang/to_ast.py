@@ -39,6 +39,20 @@ def _covering(first: Span, last: Span) -> Span:
     return Span(first.file, first.line, first.column, last.end_line, last.end_column)
 
 
+def _binary_rule(op: str):
+    """The transformer method of a grammar rule for one binary operator."""
+    def method(self, meta, left, *rest):
+        return ast.Binary(self._span(meta), op, left, rest[-1])
+    return method
+
+
+def _chain_rule(op: str):
+    """The transformer method of an associative operator's rule: its flattened operands as a balanced tree."""
+    def method(self, meta, *operands):
+        return _balanced(op, operands, self._span(meta))
+    return method
+
+
 @v_args(meta=True, inline=True)
 class ToAst(Transformer_NonRecursive):
     """lark parse tree to AST dataclasses, one method per grammar rule or alias.
@@ -144,8 +158,8 @@ class ToAst(Transformer_NonRecursive):
     def guard(self, meta, expr):
         return ("guard", expr)
 
-    def action_decl(self, meta, *parts):
-        parts = list(parts)
+    def action_decl(self, meta, *children):
+        parts = list(children)
         is_fault = False
         if isinstance(parts[0], Token) and parts[0].type == "FAULT":
             is_fault = True
@@ -308,29 +322,19 @@ class ToAst(Transformer_NonRecursive):
     def cond_expr(self, meta, condition, then, otherwise):
         return ast.Conditional(self._span(meta), condition, then, otherwise)
 
-    def _binary(op):  # noqa: N805 - a method factory used in the class body
-        def method(self, meta, left, *rest):
-            return ast.Binary(self._span(meta), op, left, rest[-1])
-        return method
-
-    def _chain(op):  # noqa: N805 - a method factory used in the class body
-        def method(self, meta, *operands):
-            return _balanced(op, operands, self._span(meta))
-        return method
-
-    implies = _binary("implies")
-    in_expr = _binary("in")
-    not_in_expr = _binary("not in")
-    range_expr = _binary("..")
-    sub = _binary("-")
-    div = _binary("/")
-    mod = _binary("%")
-    or_expr = _chain("or")
-    and_expr = _chain("and")
-    union_expr = _chain("|")
-    inter_expr = _chain("&")
-    add = _chain("+")
-    mul = _chain("*")
+    implies = _binary_rule("implies")
+    in_expr = _binary_rule("in")
+    not_in_expr = _binary_rule("not in")
+    range_expr = _binary_rule("..")
+    sub = _binary_rule("-")
+    div = _binary_rule("/")
+    mod = _binary_rule("%")
+    or_expr = _chain_rule("or")
+    and_expr = _chain_rule("and")
+    union_expr = _chain_rule("|")
+    inter_expr = _chain_rule("&")
+    add = _chain_rule("+")
+    mul = _chain_rule("*")
 
     def compare(self, meta, left, op, right):
         return ast.Binary(self._span(meta), str(op), left, right)

@@ -11,8 +11,22 @@ here knows about scopes or declarations.
 
 from __future__ import annotations
 
-from verify.ir.types import (ENUMERATION_LIMIT, ArrayOf, Bool, Int, Message, MessageUnion, NoneType, Optional, Range,
-                             Record, SetOf, Symmetric, Type, Value, is_numeric)
+from verify.ir.types import (
+    ENUMERATION_LIMIT,
+    ArrayOf,
+    Int,
+    Message,
+    MessageUnion,
+    NoneType,
+    Optional,
+    Range,
+    Record,
+    SetOf,
+    Symmetric,
+    Type,
+    Value,
+    is_numeric,
+)
 
 # A stored value (an array, a record, a fifo network's channels) has at most
 # this many slots: a bigger one would not fit in memory, one state at a time.
@@ -162,7 +176,7 @@ def show_any(*args) -> str:
     for t in types:
         try:
             return t.show(value) if t.finite else show_loose(value)
-        except Exception:  # noqa: BLE001 - a type may not know a value from outside its domain
+        except Exception:
             continue
     return show_loose(value)
 

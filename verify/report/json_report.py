@@ -32,7 +32,7 @@ def result_to_json(r: CheckResult) -> dict:
 
 def load_error_to_json(check: str, spec: str, message: str) -> dict:
     """The entry of a check that could not be loaded: every field present, with nulls where nothing ran."""
-    entry = {key: None for key in _FIELDS}
+    entry = dict.fromkeys(_FIELDS)
     entry.update(check=check, spec=spec, verdict="error", as_expected=False, message=message)
     return entry
 

@@ -96,7 +96,8 @@ def explain(r: CheckResult) -> str:
     if r.kind == "reachable":
         return f"  {r.property} is reached after {n} steps: {r.property_text}"
     if r.kind == "deadlock":
-        return f"  After {n} steps no action is enabled (a deadlock). Add 'allow deadlock' to the check if runs may end."
+        return (f"  After {n} steps no action is enabled (a deadlock). "
+                "Add 'allow deadlock' to the check if runs may end.")
     if r.kind == "transition":
         return f"  Step {n} violates the transition property {r.property}: {r.property_text}"
     where = "The initial state" if n == 0 else f"The state after step {n}"

@@ -18,9 +18,25 @@ from typing import Any
 from verify.errors import Span, TraceProblem
 from verify.files import MAX_TRACE_BYTES, read_regular_file
 from verify.ir import nodes as ir
-from verify.ir.types import (ArrayOf, Bool, Enum, Int, Message, MessageUnion, Network, NetworkKind, NoneType, Optional,
-                             Range, Record, SetOf, Symmetric, Type, Value)
-from verify.traces.trace import Step, Trace
+from verify.ir.types import (
+    ArrayOf,
+    Bool,
+    Enum,
+    Int,
+    Message,
+    MessageUnion,
+    Network,
+    NetworkKind,
+    NoneType,
+    Optional,
+    Range,
+    Record,
+    SetOf,
+    Symmetric,
+    Type,
+    Value,
+)
+from verify.traces.trace import Step, Trace, TraceKind
 
 FORMAT_URL = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 
@@ -34,7 +50,7 @@ def encode(t: Type, v: Value) -> Any:
     if isinstance(t, Enum):
         return v
     if isinstance(t, (Optional, NoneType)):
-        if v is None:
+        if v is None or isinstance(t, NoneType):
             return {"tag": "None", "value": {}}
         return {"tag": "Some", "value": encode(t.inner, v)}
     if isinstance(t, ArrayOf):
@@ -53,7 +69,9 @@ def encode(t: Type, v: Value) -> Any:
         if t.kind == NetworkKind.BAG:
             items = sorted(v, key=lambda mc: t.element.sort_key(mc[0]))
             return {"#map": [[encode(t.element, m), c] for m, c in items]}
-        return {"#map": [[{"#tup": [encode(t.endpoint, s), encode(t.endpoint, d)]},
+        ids = t.endpoint
+        assert ids is not None  # a fifo network's channels are between ids
+        return {"#map": [[{"#tup": [encode(ids, s), encode(ids, d)]},
                           [encode(t.element, m) for m in queue]]
                          for (s, d), queue in zip(t.channels(), v) if queue]}
     raise TypeError(f"cannot encode a value of type {t}")
@@ -129,12 +147,14 @@ def decode(t: Type, j: Any) -> Value:
                     raise _Bad(f"bad message count {_short(c)}")
                 out.append((decode(t.element, m), c))
             return frozenset(out)
-        queues = {ch: () for ch in t.channels()}
+        ids = t.endpoint
+        assert ids is not None
+        queues = dict.fromkeys(t.channels(), ())
         for key, msgs in _map(j):
             if not isinstance(key, dict) or set(key) != {"#tup"} or not isinstance(key["#tup"], list) \
                     or len(key["#tup"]) != 2:
                 raise _Bad(f"expected a channel {{\"#tup\": [src, dst]}}, got {_short(key)}")
-            ch = (decode(t.endpoint, key["#tup"][0]), decode(t.endpoint, key["#tup"][1]))
+            ch = (decode(ids, key["#tup"][0]), decode(ids, key["#tup"][1]))
             if not isinstance(msgs, list):
                 raise _Bad("a channel's messages must be a list")
             queues[ch] = tuple(decode(t.element, m) for m in msgs)
@@ -236,8 +256,8 @@ def read_itf(path: str | Path, system: ir.System) -> Trace:
         raise problem("not an ITF trace: \"vars\" must be a list of variable names")
     if isinstance(doc.get("vars"), list) and sorted(doc["vars"]) != sorted(variables):
         raise problem(f"the trace's variables {_short(doc['vars'])} are not the model's {_short(variables)}")
-    meta = doc.get("#meta") if isinstance(doc.get("#meta"), dict) else {}
-    info = meta.get("verify") if isinstance(meta.get("verify"), dict) else {}
+    meta = _object(doc.get("#meta"))
+    info = _object(meta.get("verify"))
     states: list[tuple] = []
     steps: list[Step] = []
     for k, entry in enumerate(doc["states"]):
@@ -255,7 +275,7 @@ def read_itf(path: str | Path, system: ir.System) -> Trace:
         states.append(state)
         if k == 0:
             continue
-        smeta = entry.get("#meta") if isinstance(entry.get("#meta"), dict) else {}
+        smeta = _object(entry.get("#meta"))
         action = smeta.get("action")
         if not isinstance(action, str):
             raise problem(f"state {k} does not say which action led to it (#meta.action)")
@@ -279,6 +299,13 @@ def read_itf(path: str | Path, system: ir.System) -> Trace:
         if extra:
             raise problem(f"state {k}: action {action} has no argument {_short(sorted(extra)[0])}")
         steps.append(Step(index, action, tuple(args), state))
-    return Trace(tuple(variables), states[0], tuple(steps), str(info.get("kind", "counterexample")),
+    kinds = {k.value: k for k in TraceKind}
+    kind = kinds.get(str(info.get("kind")), TraceKind.COUNTEREXAMPLE)  # a foreign trace need not say
+    return Trace(tuple(variables), states[0], tuple(steps), kind,
                  info.get("property") if isinstance(info.get("property"), str) else None,
                  meta=dict(info))
+
+
+def _object(j: Any) -> dict:
+    """A JSON object, or an empty one for anything else (optional metadata)."""
+    return j if isinstance(j, dict) else {}

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from verify.errors import ModelRuntimeError
-from verify.ir.transitions import Transitions
 from verify.ir import nodes as ir
 from verify.ir.evaluate import show_value
+from verify.ir.transitions import Transitions
 from verify.traces.trace import Trace
 
 
@@ -72,8 +72,9 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
             # a model error, with the state where it happens.
             raise ModelRuntimeError(f"{exc.message} (evaluating {p.kind} {p.name} in state {i} of the trace)",
                                     exc.span, exc.hint, exc.source) from None
-    return ReplayResult(True, (f"all {len(trace.steps)} steps are legal transitions of the model" if len(trace.steps) != 1
-                        else "its one step is a legal transition of the model"), None, violated)
+    legal = (f"all {len(trace.steps)} steps are legal transitions of the model" if len(trace.steps) != 1
+             else "its one step is a legal transition of the model")
+    return ReplayResult(True, legal, None, violated)
 
 
 def _difference(system: ir.System, expected: ir.State, recorded: ir.State) -> str:
