@@ -150,9 +150,10 @@ CASES = [
     Case("guard-not-boolean", ["parse", "bad.model"],
          {"bad.model": "var x: 0..3 = 0\naction A() when x { skip }\n"},
          where="bad.model:2:17: type error:", phrase="a guard must be a boolean, not 0..3"),
-    Case("temporal-property", ["parse", "bad.model"],
+    Case("temporal-property-without-a-form", ["parse", "bad.model"],
          {"bad.model": "var x: 0..3 = 0\ntemporal T: x == 0\n"},
-         where="bad.model:2:1: type error:", phrase="temporal properties are not supported yet"),
+         where="bad.model:2:19: syntax error:",
+         phrase="a temporal property is one of: eventually P, always eventually P, eventually always P"),
     # NoDeadlock names the deadlock check: a property of that name would give two results of one name.
     Case("property-named-like-the-deadlock-check", ["check", "bad.model"],
          {"bad.model": "var x: 0..2 = 0\naction Inc() when x < 2 { x += 1 }\ninvariant NoDeadlock: x <= 2\n"},

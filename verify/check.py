@@ -40,6 +40,7 @@ from verify.ir.transitions import Transitions
 from verify.load import Check
 from verify.results import CheckResult
 from verify.traces.build import WitnessRejected, build_trace
+from verify.traces.lasso import cycle_of, describe_cycle, describe_violation
 from verify.traces.trace import Trace, TraceKind
 
 
@@ -52,6 +53,8 @@ class Outcome:
     status: Status
     trace: Trace | None = None
     problem: str | None = None
+    reason: str | None = None  # why an inconclusive verdict with a trace is inconclusive
+    cycle_notes: tuple[str, ...] = ()  # for a lasso: how its cycle meets fairness, what it never takes
 
 
 @dataclass
@@ -78,7 +81,7 @@ def explore(system: ir.System, limits: Limits | None = None, progress: Observer 
     outcomes: dict[str, Outcome] = {}
     for name, o in result.outcomes.items():
         if o.witness is None:
-            outcomes[name] = Outcome(o.status)
+            outcomes[name] = Outcome(o.status, reason=o.reason)
             continue
         prop = system.property(name)
         if prop is None:
@@ -87,7 +90,14 @@ def explore(system: ir.System, limits: Limits | None = None, progress: Observer 
             continue
         kind = TraceKind.WITNESS if o.status == Status.REACHABLE else TraceKind.COUNTEREXAMPLE
         try:
-            outcomes[name] = Outcome(o.status, build_trace(transitions, o.witness, kind, prop))
+            trace = build_trace(transitions, o.witness, kind, prop)
+            notes: tuple[str, ...] = ()
+            if trace.loop_start is not None:
+                labels = [s.instance for s in o.witness.steps]
+                states = trace.states()
+                notes = (describe_violation(transitions, prop, states, trace.loop_start),
+                         *describe_cycle(transitions, cycle_of(transitions, states, labels, trace.loop_start)))
+            outcomes[name] = Outcome(o.status, trace, reason=o.reason, cycle_notes=notes)
         except WitnessRejected as exc:
             outcomes[name] = Outcome(o.status, None, f"internal error: the {engine} engine's witness for {name} "
                                                      f"does not replay: {exc}")
@@ -133,10 +143,14 @@ def run_check(check: Check, progress: Observer | None = None) -> list[CheckResul
             continue
         verdict = {"reachable": "holds", "unreachable": "violated"}.get(outcome.status, outcome.status)
         explanation = None
-        if verdict == "violated" and prop.kind == ir.PropertyKind.INVARIANT and outcome.trace is not None:
-            explanation = explain_failure(prop, outcome.trace.states()[-1])
+        trace = outcome.trace
+        if verdict == "violated" and prop.kind == ir.PropertyKind.INVARIANT and trace is not None:
+            explanation = explain_failure(prop, trace.states()[-1])
+        if outcome.cycle_notes:
+            explanation = "\n".join(outcome.cycle_notes)
         out.append(result_of(property=name, kind=prop.kind, verdict=str(verdict), expected=expected,
-                             trace=outcome.trace, property_text=prop.source, explanation=explanation))
+                             trace=trace, property_text=prop.source, explanation=explanation,
+                             message=outcome.reason))
     return out
 
 

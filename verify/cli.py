@@ -184,7 +184,7 @@ def _print_text(check: Check, results: list[CheckResult], quiet: bool) -> None:
             continue
         if quiet:
             continue
-        if r.trace is not None and r.verdict == "violated" and r.kind != "reachable":
+        if r.trace is not None and r.verdict in ("violated", "inconclusive") and r.kind != "reachable":
             print(render_trace(r.trace, check.system))
             print(explain(r))
 

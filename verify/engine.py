@@ -144,8 +144,12 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class PropertyOutcome:
+    """What an engine found for one property. ``reason`` says why a verdict is
+    inconclusive when a witness shows it (a liveness counterexample that needs a bound)."""
+
     status: Status
     witness: Witness | None = None
+    reason: str | None = None
 
 
 @dataclass

@@ -134,7 +134,7 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
             raise SpecProblem(f"constant {c.name} is set twice in this spec (first at line {seen[c.name]})", c.span)
         assert c.span is not None  # a spec's constants have their place
         seen[c.name] = c.span.line
-    extra = [i for i in spec.items if isinstance(i, ast.PropertyDecl)]
+    extra = [i for i in spec.items if isinstance(i, (ast.PropertyDecl, ast.DefDecl, ast.FairnessDecl))]
     allow = any(isinstance(i, ast.AllowDecl) and _allow_ok(i) for i in spec.items)
     system = lower_model(model, _layered(consts, _declared(model, overrides.recorded), cli), extra,
                          allow_deadlock=allow or None)
@@ -148,7 +148,7 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
                 if name not in selected:
                     selected.append(name)
     if selected:
-        selected += [p.name for p in extra if p.name not in selected]
+        selected += [p.name for p in extra if isinstance(p, ast.PropertyDecl) and p.name not in selected]
         selected += [p.name for p in system.properties
                      if p.kind == ir.PropertyKind.DEADLOCK and p.name not in selected]
         system = system.with_properties(tuple(p for n in selected if (p := system.property(n)) is not None))

@@ -34,6 +34,8 @@ from verify.engine import (
     WitnessStep,
 )
 from verify.errors import ModelRuntimeError
+from verify.explicit.graph import StateGraph
+from verify.explicit.liveness import check_temporal
 from verify.ir import nodes as ir
 from verify.ir.transitions import Label, Transitions
 
@@ -65,6 +67,9 @@ class _Search:
         self.invariants = [p for p in system.properties if p.kind == kinds.INVARIANT]
         self.transition_props = [p for p in system.properties if p.kind == kinds.TRANSITION]
         self.reachables = [p for p in system.properties if p.kind == kinds.REACHABLE]
+        self.temporals = [p for p in system.properties if p.kind == kinds.TEMPORAL]
+        # Temporal properties are judged on the whole state graph, recorded as the search goes.
+        self.graph = StateGraph() if self.temporals else None
         self.deadlock = next((p.name for p in system.properties if p.kind == kinds.DEADLOCK), None)
         self.outcomes: dict[str, PropertyOutcome] = {}
         self.undecided = len(system.properties)
@@ -80,6 +85,11 @@ class _Search:
             return False
         self.parents[state] = (parent, label)
         self.queue.append((state, depth))
+        if self.graph is not None:
+            if parent is None:
+                self.graph.add_initial(state)
+            else:
+                self.graph.add_state(state)
         if self.observer.wants_states:
             self.observer.state(state)
         for p in self.invariants:
@@ -141,12 +151,25 @@ class _Search:
                     self.observer.progress(len(self.parents), len(self.queue), depth)
         except ModelRuntimeError as exc:
             return self.model_error(exc, current)
-        self.finish()
         stopped = self.budget.stopped_by
         if bounded and stopped is None:
             stopped = StopReason.MAX_DEPTH
+        try:
+            self.liveness(not self.queue and stopped is None)
+        except ModelRuntimeError as exc:
+            return self.model_error(exc, None)
+        self.finish()
         self.stats.stopped_by = stopped
         return self.verdicts(stopped)
+
+    def liveness(self, searched_all: bool) -> None:
+        """Judge the temporal properties on the recorded graph, if the search saw all of it."""
+        if self.graph is None or not searched_all:
+            return
+        self.graph.freeze()
+        for name, outcome in check_temporal(self.graph, self.system, self.transitions, self.temporals).items():
+            self.outcomes[name] = outcome
+            self.undecided -= 1
 
     def initial_states(self) -> None:
         for state in self.transitions.initial_states(self.budget.time_left):
@@ -189,6 +212,8 @@ class _Search:
                     self.stats.depth = max(self.stats.depth, depth + 1)
                 if wants_edges:
                     self.observer.edge(state, label, succ)
+                if self.graph is not None:
+                    self.graph.add_edge(state, label, succ)
         if not any_successor:
             self.found_deadlock(state)
         return False
@@ -220,6 +245,9 @@ class _Search:
         for p in self.reachables:
             if p.name not in self.outcomes:
                 self.outcomes[p.name] = PropertyOutcome(Status.UNREACHABLE if searched_all else Status.INCONCLUSIVE)
+        for p in self.temporals:
+            if p.name not in self.outcomes:  # judged only on a complete graph
+                self.outcomes[p.name] = PropertyOutcome(Status.INCONCLUSIVE)
         return EngineResult(self.outcomes, self.stats, exhaustive=searched_all)
 
     def model_error(self, exc: ModelRuntimeError, current: ir.State | None) -> EngineResult:

@@ -90,6 +90,21 @@ class PropertyKind(StrEnum):
     TRANSITION = "transition"  # every step (reads next(...))
     REACHABLE = "reachable"    # some reachable state
     DEADLOCK = "deadlock"      # every reachable state has a successor (no body)
+    TEMPORAL = "temporal"      # every fair behaviour (see TemporalForm)
+
+
+class TemporalForm(StrEnum):
+    """The temporal properties, over state predicates P (``body``) and Q (``target``)."""
+
+    EVENTUALLY = "eventually"                # some state of every fair behaviour satisfies P
+    ALWAYS_EVENTUALLY = "always eventually"  # infinitely many do
+    EVENTUALLY_ALWAYS = "eventually always"  # all from some point on do
+    LEADS_TO = "leads_to"                    # every P state is followed (or met) by a Q state
+
+
+class FairnessKind(StrEnum):
+    WEAK = "weak"      # an instance enabled from some point on is taken again and again
+    STRONG = "strong"  # an instance enabled again and again is taken again and again
 
 
 class BuiltinAction(StrEnum):
@@ -378,16 +393,32 @@ class Action:
     frame_size: int
     span: Span
     builtin: BuiltinAction | None = None  # a network fault the network's declaration implies
+    # A search bound: the action is enabled only where both the guard and the
+    # bound hold; liveness checks know a step the bound alone disables.
+    bound: Expr | None = None
+    bound_text: str = ""  # the bound as written
 
 
 @dataclass(frozen=True, eq=False)
 class Property:
     kind: PropertyKind
     name: str
-    body: Expr | None  # None for the deadlock property
+    body: Expr | None  # None for the deadlock property; P of a temporal property
     frame_size: int
     span: Span
     source: str  # the property as written
+    form: TemporalForm | None = None  # temporal properties only
+    target: Expr | None = None  # Q of "P leads_to Q"
+
+
+@dataclass(frozen=True, eq=False)
+class Fairness:
+    """A fairness assumption on every instance (argument tuple, received message
+    included) of one action."""
+
+    action: int  # index in System.actions
+    kind: FairnessKind
+    span: Span
 
 
 DEADLOCK = "NoDeadlock"  # the name of the deadlock property, reserved
@@ -412,6 +443,7 @@ class System:
     fault_counter: int | None  # variable index of the (hidden) fault counter
     types: dict[str, Type] = field(default_factory=dict)
     constant_text: dict[str, str] = field(default_factory=dict)  # each constant as the language writes it
+    fairness: tuple[Fairness, ...] = ()  # the behaviours temporal properties are judged on
 
     @property
     def allow_deadlock(self) -> bool:

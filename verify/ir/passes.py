@@ -25,6 +25,8 @@ statements:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from verify.errors import Span
 from verify.ir import nodes as ir
 from verify.ir.types import Bool, Int, Network, NetworkKind, Range, SetOf
@@ -91,8 +93,7 @@ def apply_fault_budget(system: ir.System) -> ir.System:
                               ir.Binary(Int(), span, ir.BinaryOp.ADD, used, ir.Const(Int(), span, 1)),
                               variable.type, variable.name)
         body = ir.Block(action.body.span, action.body.statements + (increment,))
-        actions.append(ir.Action(action.name, action.params, guard, body, action.is_fault, action.frame_size, span,
-                                 action.builtin))
+        actions.append(replace(action, guard=guard, body=body))
     return system.with_actions(tuple(actions))
 
 

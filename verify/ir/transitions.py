@@ -50,8 +50,9 @@ class Transitions:
         self._fixed_labels: list[list[Label] | None] = []
         for k, action in enumerate(system.actions):
             guard = compile_expr(action.guard) if action.guard is not None else None
+            bound = compile_expr(action.bound) if action.bound is not None else None
             body = compile_stmt(action.body, self.networks)
-            self._actions.append((action, guard, body))
+            self._actions.append((action, guard, bound, body))
             bindings = [ir.Binding(p.slot, p.name, p.domain) for p in action.params]
             self._domains.append([(b.slot, domain_of(b)) for b in bindings])
             # Parameters over constant domains (most of them): every label once, here.
@@ -62,6 +63,7 @@ class Transitions:
             else:
                 self._fixed_labels.append(None)
         self._invariants = {p.name: compile_expr(p.body) for p in system.properties if p.body is not None}
+        self._targets = {p.name: compile_expr(p.target) for p in system.properties if p.target is not None}
         self._init = [(compile_expr(c), size) for c, size in system.init_constraints]
         self._network_names = {i: n.name for i, n in self.networks.items()}
 
@@ -89,8 +91,14 @@ class Transitions:
         return None
 
     def holds(self, prop: ir.Property, state: ir.State, next_state: ir.State | None = None) -> bool:
+        """Does the property's body hold in the state (across the step, for a transition property)?
+        For a temporal property the body is its P."""
         frame = Frame(state, [None] * prop.frame_size, next_state)
         return bool(self._invariants[prop.name](frame))
+
+    def target_holds(self, prop: ir.Property, state: ir.State) -> bool:
+        """Does Q of a temporal property "P leads_to Q" hold in the state?"""
+        return bool(self._targets[prop.name](Frame(state, [None] * prop.frame_size)))
 
     # ---------------------------------------------------------------- steps
 
@@ -101,8 +109,16 @@ class Transitions:
             if fixed is not None:
                 yield from fixed
                 continue
-            action = self._actions[k][0]
-            yield from self._dependent_labels(k, state, [None] * action.frame_size, 0)
+            yield from self.action_labels(k, state)
+
+    def action_labels(self, k: int, state: ir.State) -> Iterator[Label]:
+        """Every argument tuple of action ``k`` in ``state`` (enabled or not)."""
+        fixed = self._fixed_labels[k]
+        if fixed is not None:
+            yield from fixed
+            return
+        action = self._actions[k][0]
+        yield from self._dependent_labels(k, state, [None] * action.frame_size, 0)
 
     def _dependent_labels(self, k: int, state: ir.State, local: list, depth: int) -> Iterator[Label]:
         domains = self._domains[k]
@@ -144,17 +160,40 @@ class Transitions:
             local[slot] = v
         return None
 
+    def bound_blocked(self, state: ir.State) -> list[Label]:
+        """The steps that only a bound disables in ``state``: their guard holds, their bound does not."""
+        out = []
+        for k, (action, guard, bound, _) in enumerate(self._actions):
+            if bound is None:
+                continue
+            for label in self.action_labels(k, state):
+                frame = self._reading_frame(action, state, label.args)
+                try:
+                    if (guard is None or guard(frame)) and not bound(frame):
+                        out.append(label)
+                except ModelRuntimeError as exc:
+                    exc.label = label  # type: ignore[attr-defined]
+                    raise
+        return out
+
+    @staticmethod
+    def _reading_frame(action: ir.Action, state: ir.State, args: tuple) -> Frame:
+        local = [None] * action.frame_size
+        for p, v in zip(action.params, args):
+            local[p.slot] = v
+        return Frame(state, local)
+
     def _frames(self, state: ir.State, label: Label) -> list[Frame]:
         k, args = label
-        action, guard, body = self._actions[k]
+        action, guard, bound, body = self._actions[k]
         try:
-            local = [None] * action.frame_size
-            for p, v in zip(action.params, args):
-                local[p.slot] = v
-            # The guard reads the state as it is; the copy is made only for enabled steps.
-            if guard is not None and not guard(Frame(state, local)):
+            # The guard and bound read the state as it is; the copy is made only for enabled steps.
+            frame = self._reading_frame(action, state, args)
+            if guard is not None and not guard(frame):
                 return []
-            return body(Frame(list(state), local))
+            if bound is not None and not bound(frame):
+                return []
+            return body(Frame(list(state), frame.locals))
         except ModelRuntimeError as exc:
             exc.label = label  # type: ignore[attr-defined]
             raise

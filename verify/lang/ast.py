@@ -318,15 +318,34 @@ class ActionDecl(Node):
     params: tuple[Param, ...]
     guard: Expr | None
     body: Block
+    bound: Expr | None = None  # the search bound: a guard that liveness checks know is only a bound
+    bound_text: str = field(default="", compare=False)  # the bound as written
 
 
 @dataclass(frozen=True)
 class PropertyDecl(Node):
     kind: str  # invariant, transition, reachable, temporal
     name: str
-    body: Expr
+    body: Expr  # for a temporal property, P
     # The body as written; one over several lines has each stripped and joined with single spaces.
     text: str = field(default="", compare=False)
+    form: str | None = None  # temporal: "eventually", "always eventually", "eventually always", "leads_to"
+    target: Expr | None = None  # temporal "P leads_to Q": Q
+
+
+@dataclass(frozen=True)
+class DefDecl(Node):
+    """A named expression: ``def NAME(params) = body``; ``params`` is None without parentheses."""
+
+    name: str
+    params: tuple[Param, ...] | None
+    body: Expr
+
+
+@dataclass(frozen=True)
+class FairnessDecl(Node):
+    kind: str  # weak, strong
+    actions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -345,7 +364,7 @@ class AllowDecl(Node):
 
 
 Decl = (ConstDecl | TypeDecl | VarDecl | MessageDecl | NetworkDecl | ActionDecl | PropertyDecl
-        | InitDecl | FaultBudgetDecl | AllowDecl)
+        | InitDecl | FaultBudgetDecl | AllowDecl | DefDecl | FairnessDecl)
 
 
 @dataclass(frozen=True)
@@ -384,7 +403,8 @@ class SpecLimit(Node):
     value: int
 
 
-SpecItem = SpecModel | ConstDecl | PropertyDecl | SpecCheck | SpecExpect | SpecEngine | SpecLimit | AllowDecl
+SpecItem = (SpecModel | ConstDecl | PropertyDecl | SpecCheck | SpecExpect | SpecEngine | SpecLimit | AllowDecl
+            | DefDecl | FairnessDecl)
 
 
 @dataclass(frozen=True)

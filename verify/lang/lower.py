@@ -19,6 +19,7 @@ typing relation is ``verify.lang.typerules``. What the declarations imply
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from verify.errors import ModelRuntimeError, Span, TypeProblem
@@ -47,7 +48,7 @@ from verify.ir.types import (
 from verify.lang import ast
 from verify.lang.lower_expr import Expressions
 from verify.lang.lower_stmt import Statements
-from verify.lang.scope import FAULT_COUNTER, Declarations, Scope, suggest, type_error
+from verify.lang.scope import FAULT_COUNTER, Declarations, Definition, Scope, suggest, type_error
 from verify.lang.typerules import CELL_LIMIT, assignable, capped_size, cells, describe, show_any, unify
 
 
@@ -73,7 +74,9 @@ class Lowering:
 
     # ---------------------------------------------------------------- driver
 
-    def run(self, extra_properties: list[ast.PropertyDecl], allow_deadlock: bool | None) -> ir.System:
+    def run(self, extra: Sequence[ast.Node], allow_deadlock: bool | None) -> ir.System:
+        """The system of the model's declarations, then those a spec adds (``extra``: its
+        definitions, fairness assumptions and properties)."""
         decls = self.model.decls
         readers = {ast.ConstDecl: self.const_decl, ast.TypeDecl: self.type_decl, ast.MessageDecl: self.message_decl,
                    ast.NetworkDecl: self.network_decl, ast.VarDecl: self.var_decl}
@@ -82,6 +85,10 @@ class Lowering:
                 readers[type(d)](d)  # type: ignore[operator]
         self.check_overrides_used()
         budget, counter = self.fault_budget()
+        # Definitions may read every variable and earlier definitions; every action and property may use them.
+        for node in (*decls, *extra):
+            if isinstance(node, ast.DefDecl):
+                self.def_decl(node)
         init_constraints = []
         actions: list[ir.Action] = []
         properties: list[ir.Property] = []
@@ -99,8 +106,10 @@ class Lowering:
                 properties.append(self.property_decl(d, properties))
             elif isinstance(d, ast.AllowDecl):
                 deadlock_ok = self.allow(d) or deadlock_ok
-        for d in extra_properties:
-            properties.append(self.property_decl(d, properties))
+        for node in extra:
+            if isinstance(node, ast.PropertyDecl):
+                properties.append(self.property_decl(node, properties))
+        fairness = self.fairness([d for d in (*decls, *extra) if isinstance(d, ast.FairnessDecl)], actions)
         if not deadlock_ok:
             properties.append(ir.deadlock_property(self.model.span))
         constants = self.decls.constants
@@ -115,6 +124,7 @@ class Lowering:
             fault_budget=budget,
             fault_counter=counter,
             types=dict(self.decls.types),
+            fairness=fairness,
         )
 
     def check_overrides_used(self) -> None:
@@ -145,6 +155,39 @@ class Lowering:
         if d.what != "deadlock":
             raise type_error(f"unknown allowance {d.what!r}", d.span, hint="the only one is 'allow deadlock'")
         return True
+
+    def def_decl(self, d: ast.DefDecl) -> None:
+        """Check a definition once, with its parameters as plain bound names; each use expands it."""
+        self.decls.declare(d.name, "definition", d.span)
+        scope = Scope()
+        params = None
+        if d.params is not None:
+            params = []
+            for p in d.params:
+                if p.network is not None:
+                    raise type_error(f"parameter {p.name} of definition {d.name} cannot receive a message", p.span)
+                if scope.lookup(p.name) is not None:
+                    raise type_error(f"parameter {p.name} appears twice", p.span)
+                self.decls.check_not_global(p.name, p.span)
+                t = self.resolve_type(p.type)
+                scope.bind(p.name, t)
+                params.append((p.name, t))
+        body = self.exprs.lower(d.body, scope)
+        self.decls.definitions[d.name] = Definition(d.name, tuple(params) if params is not None else None, d.body,
+                                                    body.type, d.span)
+
+    def fairness(self, decls: list[ast.FairnessDecl], actions: list[ir.Action]) -> tuple[ir.Fairness, ...]:
+        out: list[ir.Fairness] = []
+        names = [a.name for a in actions]
+        for d in decls:
+            for name in d.actions:
+                if name not in names:
+                    raise type_error(f"fairness of unknown action {name}", d.span, hint=suggest(name, names))
+                index = names.index(name)
+                kind = ir.FairnessKind(d.kind)
+                if not any(f.action == index and f.kind == kind for f in out):
+                    out.append(ir.Fairness(index, kind, d.span))
+        return tuple(out)
 
     # ---------------------------------------------------------------- constants
 
@@ -412,18 +455,17 @@ class Lowering:
                 slot = scope.bind(p.name, t)
                 params.append(ir.Param(p.name, slot, t, ir.Const(SetOf(t), p.span, frozenset(values))))
         guard = self.exprs.condition(d.guard, scope, "a guard") if d.guard is not None else None
+        bound = self.exprs.condition(d.bound, scope, "a bound") if d.bound is not None else None
         body = self.stmts.block(d.body, scope)
         if receives:
             body = ir.Block(body.span, tuple(receives) + body.statements)
-        return ir.Action(d.name, tuple(params), guard, body, d.is_fault, scope.size, d.span)
+        return ir.Action(d.name, tuple(params), guard, body, d.is_fault, scope.size, d.span, bound=bound,
+                         bound_text=d.bound_text)
 
     # ---------------------------------------------------------------- properties
 
     def property_decl(self, d: ast.PropertyDecl, existing: list[ir.Property]) -> ir.Property:
         decls = self.decls
-        if d.kind == "temporal":
-            raise type_error(f"temporal property {d.name}: temporal properties are not supported yet", d.span,
-                             hint="check an invariant, a transition property or a reachable property")
         if d.name == ir.DEADLOCK:
             raise type_error(f"{ir.DEADLOCK} is the name of the deadlock check (every reachable state has a "
                              "successor), which every check without 'allow deadlock' reports", d.span,
@@ -435,18 +477,25 @@ class Lowering:
         decls.declared[d.name] = ("property", d.span)
         kind = ir.PropertyKind(d.kind)
         scope = Scope(allow_next=kind == ir.PropertyKind.TRANSITION)
-        body = self.exprs.condition(d.body, scope, f"{d.kind} {d.name}")
-        return ir.Property(kind, d.name, body, scope.size, d.span, d.text or d.name)
+        if kind != ir.PropertyKind.TEMPORAL:
+            body = self.exprs.condition(d.body, scope, f"{d.kind} {d.name}")
+            return ir.Property(kind, d.name, body, scope.size, d.span, d.text or d.name)
+        assert d.form is not None
+        form = ir.TemporalForm(d.form)
+        body = self.exprs.condition(d.body, scope, f"the state predicate of {d.name}")
+        target = None
+        if d.target is not None:
+            target = self.exprs.condition(d.target, scope, f"the right side of '{form}' in {d.name}")
+        return ir.Property(kind, d.name, body, scope.size, d.span, d.text or d.name, form, target)
 
 
 def lower_declared(model: ast.ModelFile, overrides: list[ConstOverride] | None = None,
-                   extra_properties: list[ast.PropertyDecl] | None = None,
-                   allow_deadlock: bool | None = None) -> ir.System:
+                   extra: Sequence[ast.Node] | None = None, allow_deadlock: bool | None = None) -> ir.System:
     """Check a parsed model and lower it to an IR system as declared: without the
     actions its lossy and duplicating networks imply, fault actions not yet
     bounded by the fault budget (``verify.ir.passes`` adds both)."""
     try:
-        return Lowering(model, overrides or []).run(extra_properties or [], allow_deadlock)
+        return Lowering(model, overrides or []).run(extra or [], allow_deadlock)
     except OverflowError as exc:
         raise TypeProblem(str(exc), model.span) from None
     except RecursionError:
@@ -454,11 +503,10 @@ def lower_declared(model: ast.ModelFile, overrides: list[ConstOverride] | None =
 
 
 def lower_model(model: ast.ModelFile, overrides: list[ConstOverride] | None = None,
-                extra_properties: list[ast.PropertyDecl] | None = None,
-                allow_deadlock: bool | None = None) -> ir.System:
+                extra: Sequence[ast.Node] | None = None, allow_deadlock: bool | None = None) -> ir.System:
     """Check a parsed model and lower it to the closed IR system every engine reads:
     as declared, then with what its declarations imply (network faults, the fault budget)."""
-    return apply_fault_budget(add_network_faults(lower_declared(model, overrides, extra_properties, allow_deadlock)))
+    return apply_fault_budget(add_network_faults(lower_declared(model, overrides, extra, allow_deadlock)))
 
 
 __all__ = ["ConstOverride", "lower_declared", "lower_model"]

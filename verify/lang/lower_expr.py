@@ -42,7 +42,7 @@ from verify.ir.types import (
     is_numeric,
 )
 from verify.lang import ast
-from verify.lang.scope import BUILTINS, Declarations, Scope, suggest, type_error
+from verify.lang.scope import BUILTINS, Declarations, Definition, Scope, suggest, type_error
 from verify.lang.typerules import INT_LIMIT, Unknown, assignable, describe, show_any, unify, with_none
 
 _LOGICAL = ("and", "or", "implies")
@@ -128,8 +128,12 @@ class Expressions:
     def name(self, e: ast.Name, scope: Scope) -> ir.Expr:
         d = self.decls
         bound = scope.lookup(e.name)
+        if isinstance(bound, ir.Expr):  # a definition's parameter: its argument
+            return bound
         if bound is not None:
             return ir.Local(bound[1], e.span, bound[0], e.name)
+        if e.name in d.definitions:
+            return self.expand(d.definitions[e.name], None, scope, e.span)
         if e.name in d.constants:
             value, t = d.constants[e.name]
             return ir.Const(t, e.span, value)
@@ -157,7 +161,8 @@ class Expressions:
                 raise type_error(f"constant {e.name} is used before its value is known", e.span,
                                  hint="declare constants before their use")
             raise type_error(f"{e.name} is a {kind}, not a value", e.span)
-        pool = list(d.constants) + list(d.var_index) + list(d.enum_members) + list(d.types) + scope.names()
+        pool = (list(d.constants) + list(d.var_index) + list(d.enum_members) + list(d.types) + list(d.definitions)
+                + scope.names())
         raise type_error(f"unknown name {e.name}", e.span, hint=suggest(e.name, pool))
 
     # ---------------------------------------------------------------- operators
@@ -337,6 +342,11 @@ class Expressions:
         d = self.decls
         if e.function in d.messages or e.function in d.records:
             return self.constructor(e, scope)
+        if e.function in d.definitions:
+            if any(a.name is not None for a in e.args):
+                raise type_error(f"{e.function} takes no keyword arguments", e.span)
+            args = [self.lower(a.value, scope) for a in e.args]
+            return self.expand(d.definitions[e.function], args, scope, e.span)
         if e.function not in BUILTINS:
             raise type_error(f"unknown function or message {e.function}", e.span,
                              hint=suggest(e.function, list(BUILTINS) + list(d.messages)))
@@ -363,6 +373,37 @@ class Expressions:
             raise type_error(f"{e.function} needs arguments", e.span)
         args = [self.expect_numeric(a, a.span, e.function) for a in args]
         return ir.Builtin(Int(), e.span, function, tuple(args))
+
+    def expand(self, defn: Definition, args: list[ir.Expr] | None, scope: Scope, span: Span) -> ir.Expr:
+        """A use of a definition: its body, lowered with each parameter standing for its argument
+        (the arguments are lowered where the definition is used, the body where it is declared:
+        the body sees only its parameters and global names)."""
+        params = defn.params or ()
+        given = args or []
+        if defn.params is None and args:
+            raise type_error(f"{defn.name} takes no arguments (it is declared without parentheses)", span)
+        if len(given) != len(params):
+            raise type_error(f"{defn.name} takes {len(params)} argument{'' if len(params) == 1 else 's'}, "
+                             f"not {len(given)}", span,
+                             hint=f"declared at line {defn.span.line}: {defn.name}("
+                                  + ", ".join(f"{n}: {t}" for n, t in params) + ")")
+        arguments = {}
+        for (name, t), arg in zip(params, given):
+            if isinstance(arg.type, Optional) and not isinstance(t, Optional) and assignable(arg.type.inner, t):
+                arg = self.unwrap(arg)
+            ok = arg.type == t if isinstance(t, Symmetric) else assignable(arg.type, t)
+            if not ok:
+                raise type_error(f"argument {name} of {defn.name} is {describe(t)}, not {describe(arg.type)}",
+                                 arg.span)
+            if isinstance(arg, ir.Const) and t.finite and not t.contains(arg.value):
+                raise type_error(f"argument {name} of {defn.name}: {show_any(arg.type, t, arg.value)} is outside "
+                                 f"{t}", arg.span)
+            arguments[name] = arg
+        saved = scope.enter_definition(arguments)
+        try:
+            return self.lower(defn.body, scope)  # type: ignore[arg-type]
+        finally:
+            scope.leave_definition(saved)
 
     def constructor(self, e: ast.Call, scope: Scope) -> ir.Expr:
         t: Message | Record = self.decls.messages.get(e.function) or self.decls.records[e.function]

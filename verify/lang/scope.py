@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from verify.errors import Span, TypeProblem
 from verify.ir import nodes as ir
 from verify.ir.types import ENUMERATION_LIMIT, Enum, Message, Network, Record, Type, Value
+from verify.lang import ast
 from verify.lang.grammar import keywords
 from verify.lang.typerules import capped_size, describe
 
@@ -35,24 +36,42 @@ def suggest(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean {close[0]}?" if close else None
 
 
+Bound = tuple[int, Type] | ir.Expr  # a slot of the frame and its type, or a definition's argument
+
+
 class Scope:
-    """Bound names of one action, property or constant expression: name -> (slot, type).
+    """Bound names of one action, property or constant expression: name -> (slot, type),
+    or, inside a definition being expanded, parameter name -> the argument's IR.
 
     ``allow_next``: ``next(...)`` may be used (transition properties);
     ``allow_vars``: state variables may be read (not in constant expressions)."""
 
     def __init__(self, allow_next: bool = False, allow_vars: bool = True) -> None:
-        self.frames: list[dict[str, tuple[int, Type]]] = [{}]
+        self.frames: list[dict[str, Bound]] = [{}]
+        self.barrier = 0  # names bound below this frame are not visible (a definition's body)
         self.next_slot = 0
         self.size = 0
         self.allow_next = allow_next
         self.allow_vars = allow_vars
 
-    def lookup(self, name: str) -> tuple[int, Type] | None:
-        for frame in reversed(self.frames):
+    def lookup(self, name: str) -> Bound | None:
+        for frame in reversed(self.frames[self.barrier:]):
             if name in frame:
                 return frame[name]
         return None
+
+    def enter_definition(self, arguments: dict[str, ir.Expr]) -> int:
+        """Hide every bound name but a definition's parameters (bound to their
+        arguments); slots keep counting, since the body is evaluated in this frame.
+        Returns what :meth:`leave_definition` needs."""
+        saved = self.barrier
+        self.frames.append(dict(arguments))
+        self.barrier = len(self.frames) - 1
+        return saved
+
+    def leave_definition(self, saved: int) -> None:
+        self.frames.pop()
+        self.barrier = saved
 
     def bind(self, name: str, t: Type) -> int:
         slot = self.next_slot
@@ -68,7 +87,19 @@ class Scope:
         self.frames.pop()
 
     def names(self) -> list[str]:
-        return [name for frame in self.frames for name in frame]
+        return [name for frame in self.frames[self.barrier:] for name in frame]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A checked ``def``: its parameters' names and types (None without parentheses), the body
+    to expand at each use, and the type of its value."""
+
+    name: str
+    params: tuple[tuple[str, Type], ...] | None
+    body: ast.Node
+    type: Type
+    span: Span
 
 
 @dataclass
@@ -86,6 +117,7 @@ class Declarations:
     variables: list[ir.Variable] = field(default_factory=list)
     var_index: dict[str, int] = field(default_factory=dict)
     declared: dict[str, tuple[str, Span]] = field(default_factory=dict)  # name -> (kind, where)
+    definitions: dict[str, Definition] = field(default_factory=dict)
 
     def check_word(self, name: str, span: Span) -> None:
         if name in keywords():

@@ -65,6 +65,14 @@ def _unclosed_brace(text: str) -> tuple[int, int] | None:
     return opened[-1] if opened else None
 
 
+def _temporal_hint(expected: set[str]) -> str | None:
+    """After a state predicate in a temporal property, only 'leads_to' may follow: say what the forms are."""
+    if "LEADS_TO" not in expected:
+        return None
+    return ("a temporal property is one of: eventually P, always eventually P, eventually always P, "
+            "P leads_to Q")
+
+
 def syntax_error(exc: UnexpectedInput, text: str, path: str, start: str, shift: int,
                   shown: str | None = None) -> SyntaxProblem:
     source = text if shown is None else shown
@@ -108,7 +116,7 @@ def syntax_error(exc: UnexpectedInput, text: str, path: str, start: str, shift: 
                 desc = _describe_expected(expected)
                 if desc:
                     message += f"; {desc}"
-            return SyntaxProblem(message, Span(path, line, column), source=source)
+            return SyntaxProblem(message, Span(path, line, column), hint=_temporal_hint(expected), source=source)
         shown_token = str(token)
         if len(shown_token) > 40:
             shown_token = shown_token[:37] + "..."
@@ -116,7 +124,7 @@ def syntax_error(exc: UnexpectedInput, text: str, path: str, start: str, shift: 
         desc = _describe_expected(expected)
         if desc:
             message += f"; {desc}"
-        hint = None
+        hint = _temporal_hint(expected)
         if shown_token == "=" and ("EQUAL" not in expected):
             hint = "use '==' to compare"
             message = "unexpected '='"

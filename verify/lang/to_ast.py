@@ -158,6 +158,12 @@ class ToAst(Transformer_NonRecursive):
     def guard(self, meta, expr):
         return ("guard", expr)
 
+    def bound_clause(self, meta, expr):
+        return ("bound", expr)
+
+    def _bound_text(self, bound: ast.Expr | None) -> str:
+        return self._property_text(bound) if bound is not None else ""
+
     def action_decl(self, meta, *children):
         parts = list(children)
         is_fault = False
@@ -166,10 +172,26 @@ class ToAst(Transformer_NonRecursive):
             parts.pop(0)
         name = str(parts.pop(0))
         body = parts.pop()
-        guard = None
-        if parts and isinstance(parts[-1], tuple):
-            guard = parts.pop()[1]
-        return ast.ActionDecl(self._span(meta), name, is_fault, tuple(parts), guard, body)
+        clauses = {}
+        while parts and isinstance(parts[-1], tuple):
+            kind, expr = parts.pop()
+            clauses[kind] = expr
+        bound = clauses.get("bound")
+        return ast.ActionDecl(self._span(meta), name, is_fault, tuple(parts), clauses.get("guard"), body, bound,
+                              self._bound_text(bound))
+
+    def def_params(self, meta, *params):
+        return tuple(p for p in params if p is not None)
+
+    def def_decl(self, meta, name, *rest):
+        params = rest[0] if len(rest) == 2 else None
+        return ast.DefDecl(self._span(meta), str(name), params, rest[-1])
+
+    def fairness_kind(self, meta, tok):
+        return str(tok)
+
+    def fairness_decl(self, meta, kind, *names):
+        return ast.FairnessDecl(self._span(meta), kind, tuple(str(n) for n in names))
 
     def _property(self, meta, kind: str, name: Token, body: ast.Expr) -> ast.PropertyDecl:
         return ast.PropertyDecl(self._span(meta), kind, str(name), body, self._property_text(body))
@@ -183,8 +205,23 @@ class ToAst(Transformer_NonRecursive):
     def reachable_decl(self, meta, name, body):
         return self._property(meta, "reachable", name, body)
 
-    def temporal_decl(self, meta, _kw, name, body):
-        return self._property(meta, "temporal", name, body)
+    def temporal_decl(self, meta, _kw, name, formula):
+        form, span, body, target = formula
+        text = self._property_text(ast.BoolLit(span, True))
+        return ast.PropertyDecl(self._span(meta), "temporal", str(name), body, text, form, target)
+
+    # The temporal forms reach temporal_decl as (form, span of the formula, P, Q).
+    def eventually(self, meta, body):
+        return ("eventually", self._span(meta), body, None)
+
+    def always_eventually(self, meta, body):
+        return ("always eventually", self._span(meta), body, None)
+
+    def eventually_always(self, meta, body):
+        return ("eventually always", self._span(meta), body, None)
+
+    def leads_to(self, meta, body, target):
+        return ("leads_to", self._span(meta), body, target)
 
     # types ------------------------------------------------------------
     def bool_type(self, meta):

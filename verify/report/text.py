@@ -44,6 +44,8 @@ def render_trace(trace: Trace, system: ir.System, title: str | None = None) -> s
             lines.append(f"    {name} = {{}}")
             continue
         lines.append(f"    {name} = {show_value(t, value)}")
+    if trace.loop_start == 0 and not trace.stutters:
+        lines.append("    (the cycle starts here)")
     previous = trace.initial
     for k, step in enumerate(trace.steps, start=1):
         params = system.actions[step.action_index].params
@@ -60,8 +62,17 @@ def render_trace(trace: Trace, system: ir.System, title: str | None = None) -> s
             for where, a, b in changed_leaves(name, t, old, new):
                 lines.append(f"    {where}: {a} -> {b}")
         previous = step.state
+        if trace.loop_start == k and not trace.stutters:
+            lines.append("    (the cycle starts here)")
     if trace.failed_step:
         lines.append(f"  step {len(trace.steps) + 1}: {trace.failed_step}  <- fails here")
+    if trace.loop_start is not None:
+        n = len(trace.steps)
+        if trace.stutters:
+            lines.append(f"  state {n} has no step: the behaviour stays there forever")
+        else:
+            lines.append(f"  step {n} returns to state {trace.loop_start}: steps {trace.loop_start + 1}..{n} "
+                         "repeat forever")
     return "\n".join(lines)
 
 
@@ -72,7 +83,8 @@ def verdict_line(r: CheckResult) -> str:
     if r.verdict == "holds-bounded":
         verdict = f"holds up to depth {r.depth}"
     elif r.verdict == "inconclusive":
-        verdict = f"inconclusive ({r.stopped_by} reached)" if r.stopped_by else "inconclusive"
+        verdict = (f"inconclusive ({r.stopped_by} reached)" if r.stopped_by else
+                   "inconclusive (its counterexample needs a bound)" if r.trace is not None else "inconclusive")
     if r.kind == "reachable":
         verdict += {"holds": " (reachable)", "violated": " (unreachable)"}.get(r.verdict, "")
     stats = (f"{r.distinct_states:,} states, {r.generated_states:,} transitions, depth {r.depth}, "
@@ -85,6 +97,17 @@ def verdict_line(r: CheckResult) -> str:
 def load_error_line(check: str, message: str) -> str:
     """The verdict line of a check that could not be loaded (its message is on stderr in full)."""
     return f"FAIL {check}: error  [not loaded: {message}]"
+
+
+def _explain_lasso(r: CheckResult) -> str:
+    assert r.trace is not None
+    notes = (r.explanation or "").split("\n")
+    violation, fairness = notes[0], notes[1:]
+    lines = [f"  This infinite behaviour violates {r.property} ({r.property_text}): {violation}."]
+    if r.verdict == "inconclusive" and r.message:
+        lines.append(f"  It is not counted as a violation: {r.message}.")
+    lines.extend(f"  {note}" for note in fairness)
+    return "\n".join(lines)
 
 
 def explain(r: CheckResult) -> str:
@@ -100,6 +123,8 @@ def explain(r: CheckResult) -> str:
                 "Add 'allow deadlock' to the check if runs may end.")
     if r.kind == "transition":
         return f"  Step {n} violates the transition property {r.property}: {r.property_text}"
+    if r.kind == "temporal":
+        return _explain_lasso(r)
     where = "The initial state" if n == 0 else f"The state after step {n}"
     text = f"  {where} violates {r.property}: {r.property_text}"
     if r.explanation:

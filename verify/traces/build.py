@@ -18,6 +18,7 @@ from verify.engine import Witness
 from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
 from verify.ir.transitions import Transitions
+from verify.traces.lasso import lasso_problem
 from verify.traces.trace import Step, Trace, TraceKind
 
 
@@ -55,14 +56,23 @@ def build_trace(transitions: Transitions, witness: Witness, kind: TraceKind, pro
     if prop is not None:
         _confirm(transitions, witness, kind, prop)
     names = tuple(v.name for v in system.variables)
-    return Trace(names, witness.initial, tuple(steps), kind, prop.name if prop is not None else None, failed_step)
+    return Trace(names, witness.initial, tuple(steps), kind, prop.name if prop is not None else None, failed_step,
+                 loop_start=witness.loop_start)
 
 
 def _confirm(transitions: Transitions, witness: Witness, kind: TraceKind, prop: ir.Property) -> None:
     """The witness shows what it claims about ``prop``."""
     states = witness.states()
     last = states[-1]
-    if prop.kind == ir.PropertyKind.TRANSITION:
+    if prop.kind == ir.PropertyKind.TEMPORAL:
+        if witness.loop_start is None:
+            raise WitnessRejected("it is not a lasso: a temporal property is violated only by an infinite behaviour")
+        problem = lasso_problem(transitions, prop, states, [s.instance for s in witness.steps], witness.loop_start)
+        if problem is not None:
+            raise WitnessRejected(problem)
+    elif witness.loop_start is not None:
+        raise WitnessRejected(f"it is a lasso, but {prop.name} is not a temporal property")
+    elif prop.kind == ir.PropertyKind.TRANSITION:
         if not witness.steps or transitions.holds(prop, states[-2], last):
             raise WitnessRejected(f"its last step does not violate {prop.name}")
     elif prop.kind == ir.PropertyKind.REACHABLE:

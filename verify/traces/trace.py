@@ -8,6 +8,7 @@ writes and reads it as ITF JSON.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -42,8 +43,10 @@ class Trace:
     """A run of a model: ``initial`` then ``steps``.
 
     ``kind`` is "counterexample" (ends in a state, or a step, that violates
-    ``property``), "witness" (ends in a state satisfying a reachable property),
-    or "error" (the model failed while taking ``failed_step`` from the last state).
+    ``property``; or, with ``loop_start``, an infinite behaviour violating a
+    temporal property), "witness" (ends in a state satisfying a reachable
+    property), or "error" (the model failed while taking ``failed_step`` from
+    the last state).
     """
 
     variables: tuple[str, ...]
@@ -53,9 +56,17 @@ class Trace:
     property: str | None = None
     failed_step: str | None = None
     meta: dict = field(default_factory=dict)
+    # A lasso (an infinite behaviour): the index of the state its last step returns to, the cycle
+    # being the steps after it; equal to len(steps) when the last state stutters (no step is possible).
+    loop_start: int | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
 
     def states(self) -> list[tuple[Value, ...]]:
         return [self.initial] + [s.state for s in self.steps]
+
+    @builtins.property  # the field "property" hides the builtin in this class body
+    def stutters(self) -> bool:
+        """A lasso whose cycle is its last state repeated: no step is possible there."""
+        return self.loop_start is not None and self.loop_start == len(self.steps)
