@@ -250,7 +250,11 @@ def _replay(args: argparse.Namespace) -> int:
     else:
         print(f"{args.trace}: {'accepted' if result.ok else 'rejected'}: {result.message}")
         for name, index in result.violated:
-            print(f"  state {index} violates {name}")
+            prop = system.property(name)
+            if prop is not None and prop.kind == PropertyKind.TEMPORAL:
+                print(f"  the infinite behaviour (its cycle from state {index} on) violates {name}, and is fair")
+            else:
+                print(f"  state {index} violates {name}")
     return EXIT_OK if result.ok else EXIT_VIOLATED
 
 

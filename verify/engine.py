@@ -279,7 +279,9 @@ class GraphRecorder(Observer):
 # ------------------------------------------------------------------ engines
 
 class Engine(Protocol):
-    """An engine: a name, and a run over a closed system."""
+    """An engine: a name, and a run over a closed system. An engine that judges
+    temporal properties says so with a class attribute ``checks_temporal = True``;
+    checks with temporal properties are refused on any other."""
 
     name: str
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import verify.engines  # noqa: F401  - registers the built-in engines
-from verify.engine import DEFAULT_ENGINE, Limits, engine_names
+from verify.engine import DEFAULT_ENGINE, Limits, engine_named, engine_names
 from verify.errors import Span, SpecProblem, TraceProblem, UsageProblem, VerifyError
 from verify.files import MAX_TRACE_BYTES, read_regular_file
 from verify.ir import nodes as ir
@@ -178,8 +178,24 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
             if item.value <= 0:
                 raise SpecProblem(f"{item.name} must be positive", item.span)
             limits[item.name] = item.value
-    return Check(path.stem, str(path), str(model_path), system, tuple(reported), expected,
-                 _limits(limits, overrides), engine, bool(expects))
+    return _sound(Check(path.stem, str(path), str(model_path), system, tuple(reported), expected,
+                        _limits(limits, overrides), engine, bool(expects)))
+
+
+def _sound(check: Check) -> Check:
+    """Refuse a check whose answer would not be sound: temporal properties under a depth
+    bound (a behaviour cut at a depth is not a behaviour), or on an engine that cannot judge them."""
+    temporal = [p.name for p in check.system.properties if p.kind == ir.PropertyKind.TEMPORAL]
+    if not temporal:
+        return check
+    if check.limits.max_depth is not None:
+        raise UsageProblem(f"{check.name}: temporal properties ({', '.join(temporal)}) are not checked with a depth "
+                           "bound: a behaviour cut at a depth is not a behaviour, so no verdict would be sound",
+                           hint="drop max_depth / --max-depth; bound the model instead (a 'bound' clause)")
+    if not getattr(engine_named(check.engine), "checks_temporal", False):
+        raise UsageProblem(f"{check.name}: the {check.engine} engine does not check temporal properties "
+                           f"({', '.join(temporal)})", hint="use --engine reference")
+    return check
 
 
 def _layered(*layers: list[ConstOverride]) -> list[ConstOverride]:
@@ -215,9 +231,9 @@ def _load_bare_model(path: Path, overrides: Overrides, cli: list[ConstOverride])
     model = parse_model(read_source(path), str(path))
     system = lower_model(model, _layered(_declared(model, overrides.recorded), cli))
     names = tuple(p.name for p in system.properties)
-    return Check(path.stem, str(path), str(path), system, names, {},
+    return _sound(Check(path.stem, str(path), str(path), system, names, {},
                  _limits({"max_states": None, "max_depth": None, "time_limit": None}, overrides),
-                 overrides.engine or DEFAULT_ENGINE)
+                 overrides.engine or DEFAULT_ENGINE))
 
 
 def trace_constants(path: str) -> tuple[list[ConstOverride], dict[str, str]]:

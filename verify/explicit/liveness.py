@@ -70,6 +70,23 @@ class Liveness:
         self.strong = {k for k, label in enumerate(graph.labels) if label.action in strong}
         self.bounded = any(a.bound is not None for a in system.actions)
         self._blocked: dict[int, list[ir.ActionInstance]] = {}
+        self.reachable = self._reachable()
+
+    def _reachable(self) -> bytearray:
+        """The states some behaviour reaches (all of them, in a graph an explicit search recorded)."""
+        g = self.graph
+        seen = bytearray(len(g))
+        todo = list(g.initial)
+        for v in todo:
+            seen[v] = 1
+        while todo:
+            v = todo.pop()
+            for e in g.edges(v):
+                w = g.target[e]
+                if not seen[w]:
+                    seen[w] = 1
+                    todo.append(w)
+        return seen
 
     # ---------------------------------------------------------------- the check
 
@@ -85,15 +102,15 @@ class Liveness:
             roots: Iterable[int] = (v for v in self.graph.initial if allowed[v])
         elif form == Form.ALWAYS_EVENTUALLY:
             allowed = bytearray(1 - x for x in p)
-            roots = range(n)
+            roots = (v for v in range(n) if self.reachable[v])
         elif form == Form.EVENTUALLY_ALWAYS:
             allowed = bytearray(b"\x01") * n
-            roots = range(n)
+            roots = (v for v in range(n) if self.reachable[v])
             accept = bytearray(1 - x for x in p)
         else:
             assert q is not None
             allowed = bytearray(1 - x for x in q)
-            roots = (v for v in range(n) if p[v] and not q[v])
+            roots = (v for v in range(n) if self.reachable[v] and p[v] and not q[v])
         def inside(v: int) -> bool:
             return bool(allowed[v])
 
@@ -249,14 +266,18 @@ class Liveness:
                 return not q[v]
             return True
 
-        def visit(node: tuple[int, int], link: tuple[tuple[int, int], int] | None, front: bool) -> None:
+        def visit(node: tuple[int, int], link: tuple[tuple[int, int], int] | None) -> None:
             if node in parent or not admissible(*node):
                 return
             parent[node] = link
-            queue.appendleft(node) if front else queue.append(node)
+            queue.append(node)
+            v, phase = node
+            if phase == 0 and p[v] and q is not None and not q[v]:
+                # The trigger: the same state, after it, at the same distance (so queued right behind it).
+                visit((v, 1), (node, -1))
 
         for v in g.initial:
-            visit((v, start_phase), None, False)
+            visit((v, start_phase), None)
         while queue:
             node = queue.popleft()
             v, phase = node
@@ -272,10 +293,8 @@ class Liveness:
                     cursor = before
                 edges.reverse()
                 return edges, v
-            if phase == 0 and p[v] and q is not None and not q[v]:
-                visit((v, 1), (node, -1), True)  # the trigger: the same state, after it
             for e in g.edges(v):
-                visit((g.target[e], phase), (node, e), False)
+                visit((g.target[e], phase), (node, e))
         raise AssertionError("a fair component that no behaviour reaches")
 
     def cycle(self, component: Component, entry: int, accept: bytearray | None, show: set[int]) -> list[int]:

@@ -52,6 +52,7 @@ class ReferenceEngine:
     """Breadth-first search of every reachable state, checking every property of the system."""
 
     name = "reference"
+    checks_temporal = True
 
     def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
         return _Search(system, budget, observer).run()

@@ -191,38 +191,55 @@ def action_param_types(system: ir.System, action: str) -> list[tuple[str, Type]]
     return None
 
 
-def trace_to_itf(trace: Trace, system: ir.System, meta: dict | None = None) -> dict:
-    """The ITF document of a trace."""
-    types = [v.type for v in system.variables]
+def _step_meta(system: ir.System, step: Step) -> dict[str, Any]:
+    """A step as ITF state metadata: its action, arguments, and messages received and sent."""
     net_types = {n.name: n for _, n in system.networks()}
+    params = dict(action_param_types(system, step.action) or [])
+    out: dict[str, Any] = {"action": step.action,
+                           "args": {n: encode(params[n], v) if n in params else v for n, v in step.args}}
+    if step.received:
+        out["received"] = [{"network": n, "message": encode(net_types[n].element, m)} for n, m in step.received]
+    if step.sent:
+        out["sent"] = [{"network": n, "message": encode(net_types[n].element, m)} for n, m in step.sent]
+    return out
+
+
+def trace_to_itf(trace: Trace, system: ir.System, meta: dict | None = None) -> dict:
+    """The ITF document of a trace.
+
+    A lasso follows ITF: ``loop`` is the index of the state that follows the last
+    one. So the state its last step returns to is not written twice: that step
+    goes into ``#meta.verify.loop_step``. A lasso that stutters in its last
+    state has ``loop`` pointing at that state and no ``loop_step``."""
+    types = [v.type for v in system.variables]
     states = []
-    for k, state in enumerate(trace.states()):
+    written = trace.states()
+    closing = None
+    if trace.loop_start is not None and not trace.stutters:
+        written, closing = written[:-1], trace.steps[-1]
+    for k, state in enumerate(written):
         entry: dict[str, Any] = {"#meta": {"index": k}}
         if k > 0:
-            step = trace.steps[k - 1]
-            params = dict(action_param_types(system, step.action) or [])
-            entry["#meta"]["action"] = step.action
-            entry["#meta"]["args"] = {n: encode(params[n], v) if n in params else v for n, v in step.args}
-            if step.received:
-                entry["#meta"]["received"] = [{"network": n, "message": encode(net_types[n].element, m)}
-                                              for n, m in step.received]
-            if step.sent:
-                entry["#meta"]["sent"] = [{"network": n, "message": encode(net_types[n].element, m)}
-                                          for n, m in step.sent]
+            entry["#meta"].update(_step_meta(system, trace.steps[k - 1]))
         for name, t, value in zip(trace.variables, types, state):
             entry[name] = encode(t, value)
         states.append(entry)
-    info = {"kind": trace.kind, "property": trace.property}
+    info: dict[str, Any] = {"kind": trace.kind, "property": trace.property}
     if trace.failed_step:
         info["failed_step"] = trace.failed_step
+    if closing is not None:
+        info["loop_step"] = _step_meta(system, closing)
     info.update(meta or {})
-    return {
+    doc: dict[str, Any] = {
         "#meta": {"format": "ITF", "format-description": FORMAT_URL, "source": system.path,
                   "description": f"{trace.kind} for {trace.property}" if trace.property else trace.kind,
                   "verify": info},
         "vars": list(trace.variables),
         "states": states,
     }
+    if trace.loop_start is not None:
+        doc["loop"] = trace.loop_start
+    return doc
 
 
 def read_itf(path: str | Path, system: ir.System) -> Trace:
@@ -275,35 +292,60 @@ def read_itf(path: str | Path, system: ir.System) -> Trace:
         states.append(state)
         if k == 0:
             continue
-        smeta = _object(entry.get("#meta"))
-        action = smeta.get("action")
-        if not isinstance(action, str):
-            raise problem(f"state {k} does not say which action led to it (#meta.action)")
-        index = next((i for i, a in enumerate(system.actions) if a.name == action), None)
-        params = action_param_types(system, action)
-        if index is None or params is None:
-            known = ", ".join(a.name for a in system.actions) or "none"
-            raise problem(f"state {k}: the model has no action {_short(action)} (it has: {known})")
-        raw_args = smeta.get("args", {})
-        if not isinstance(raw_args, dict):
-            raise problem(f"state {k}: #meta.args must be an object")
-        args = []
-        for name, t in params:
-            if name not in raw_args:
-                raise problem(f"state {k}: action {action} needs argument {name}")
-            try:
-                args.append((name, decode(t, raw_args[name])))
-            except _Bad as exc:
-                raise problem(f"state {k}, argument {name}: {exc}") from None
-        extra = set(raw_args) - {n for n, _ in params}
-        if extra:
-            raise problem(f"state {k}: action {action} has no argument {_short(sorted(extra)[0])}")
-        steps.append(Step(index, action, tuple(args), state))
+        steps.append(_step(system, _object(entry.get("#meta")), state, f"state {k}", problem))
+    loop_start = _loop(doc, info, system, states, steps, problem)
     kinds = {k.value: k for k in TraceKind}
     kind = kinds.get(str(info.get("kind")), TraceKind.COUNTEREXAMPLE)  # a foreign trace need not say
     return Trace(tuple(variables), states[0], tuple(steps), kind,
                  info.get("property") if isinstance(info.get("property"), str) else None,
-                 meta=dict(info))
+                 meta=dict(info), loop_start=loop_start)
+
+
+def _step(system: ir.System, smeta: dict, state: tuple, where: str, problem) -> Step:
+    """The step that a state's metadata says led to it (``where`` names it in messages)."""
+    action = smeta.get("action")
+    if not isinstance(action, str):
+        raise problem(f"{where} does not say which action led to it (#meta.action)")
+    index = next((i for i, a in enumerate(system.actions) if a.name == action), None)
+    params = action_param_types(system, action)
+    if index is None or params is None:
+        known = ", ".join(a.name for a in system.actions) or "none"
+        raise problem(f"{where}: the model has no action {_short(action)} (it has: {known})")
+    raw_args = smeta.get("args", {})
+    if not isinstance(raw_args, dict):
+        raise problem(f"{where}: #meta.args must be an object")
+    args = []
+    for name, t in params:
+        if name not in raw_args:
+            raise problem(f"{where}: action {action} needs argument {name}")
+        try:
+            args.append((name, decode(t, raw_args[name])))
+        except _Bad as exc:
+            raise problem(f"{where}, argument {name}: {exc}") from None
+    extra = set(raw_args) - {n for n, _ in params}
+    if extra:
+        raise problem(f"{where}: action {action} has no argument {_short(sorted(extra)[0])}")
+    return Step(index, action, tuple(args), state)
+
+
+def _loop(doc: dict, info: dict, system: ir.System, states: list[tuple], steps: list[Step], problem) -> int | None:
+    """The loop start of a lasso (its closing step appended to ``steps``), or None for a finite trace."""
+    if "loop" not in doc:
+        return None
+    loop = doc["loop"]
+    last = len(states) - 1
+    if not isinstance(loop, int) or isinstance(loop, bool) or not 0 <= loop <= last:
+        raise problem(f"\"loop\" must be the index of one of the trace's {len(states)} states, not {_short(loop)}")
+    closing = info.get("loop_step")
+    if closing is None:
+        if loop != last:
+            raise problem(f"the lasso returns from its last state to state {loop}, but does not say by which step "
+                          "(#meta.verify.loop_step)")
+        return loop  # the last state stutters
+    if not isinstance(closing, dict):
+        raise problem("#meta.verify.loop_step must be an object")
+    steps.append(_step(system, closing, states[loop], "the step closing the loop", problem))
+    return loop
 
 
 def _object(j: Any) -> dict:

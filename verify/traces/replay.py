@@ -14,6 +14,7 @@ from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
 from verify.ir.evaluate import show_value
 from verify.ir.transitions import Transitions
+from verify.traces.lasso import enabled_steps, lasso_problem
 from verify.traces.trace import Trace
 
 
@@ -31,6 +32,7 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
     if problem:
         return ReplayResult(False, f"state 0 is not an initial state: {problem}", 0)
     current = trace.initial
+    labels: list[ir.ActionInstance] = []
     for k, step in enumerate(trace.steps, start=1):
         index = next((i for i, a in enumerate(system.actions) if a.name == step.action), None)
         if index is None:
@@ -52,8 +54,12 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
             diff = _difference(system, outcomes[0].state, step.state)
             return ReplayResult(False, f"step {k}: {shown} does not lead to the recorded state ({diff})", k)
         current = step.state
+        labels.append(label)
     violated = []
     states = trace.states()
+    if trace.stutters and enabled_steps(transitions, states[-1]):
+        n = len(states) - 1
+        return ReplayResult(False, f"state {n} is where the lasso stutters, but a step is possible there", n)
     for p in system.properties:
         i = 0
         try:
@@ -67,6 +73,10 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
                     if not transitions.holds(p, states[i - 1], states[i]):
                         violated.append((p.name, i))
                         break
+            elif (p.kind == ir.PropertyKind.TEMPORAL and trace.loop_start is not None
+                  and lasso_problem(transitions, p, states, labels, trace.loop_start) is None):
+                # The lasso stands for an infinite behaviour that violates p, and is fair.
+                violated.append((p.name, trace.loop_start))
         except ModelRuntimeError as exc:
             # The trace is legal, but the property cannot be evaluated on it:
             # a model error, with the state where it happens.
@@ -74,6 +84,9 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
                                     exc.span, exc.hint, exc.source) from None
     legal = (f"all {len(trace.steps)} steps are legal transitions of the model" if len(trace.steps) != 1
              else "its one step is a legal transition of the model")
+    if trace.loop_start is not None:
+        legal += (f"; it stutters in state {len(states) - 1}" if trace.stutters
+                  else f"; its last step returns to state {trace.loop_start}")
     return ReplayResult(True, legal, None, violated)
 
 
