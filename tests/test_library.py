@@ -9,6 +9,7 @@ explorer or a model that moves any of these numbers shows up here.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,26 @@ GOLDEN: dict[str, dict[str, tuple[str, int, int | None]]] = {
     "zk_no_fencing": {
         "OneLeaderAccepted": ("violated", 2238, 9),
     },
+    # Raft election
+    "raft_majority": {
+        "OneLeaderPerTerm": ("holds", 14550, None),
+        "LeaderElected": ("holds", 14550, 4),
+    },
+    "raft_quorum1": {
+        "OneLeaderPerTerm": ("violated", 128, 4),
+    },
+    # Liveness (lassos: the trace length counts the prefix and the cycle)
+    "ring_cr_live": {
+        "LeaderElected": ("holds", 1988, None),
+        "StartedElectionEnds": ("holds", 1988, None),
+    },
+    "ring_cr_unfair_delivery": {
+        "LeaderElected": ("violated", 1988, 5),
+        "StartedElectionEnds": ("violated", 1988, 5),
+    },
+    "raft_liveness_bounded": {
+        "EventuallyLeader": ("inconclusive", 14550, 21),
+    },
     # Raft with restarts
     "raft_restart": {
         "OneLeaderPerTerm": ("holds", 40183, None),
@@ -119,6 +140,16 @@ def test_library_counterexample_shape(name, library):
     (r,) = [r for r in library.results(name) if r.verdict == "violated"]
     assert r.trace.kind == "counterexample"
     assert [s.action for s in r.trace.steps] == COUNTEREXAMPLES[name]
+
+
+def test_every_shipped_spec_is_pinned():
+    """Here, or (the Raft PreVote and CheckQuorum variants) in test_library_raft_extensions.py."""
+    path = Path(__file__).with_name("test_library_raft_extensions.py")
+    spec = importlib.util.spec_from_file_location("raft_extensions", path)
+    assert spec is not None and spec.loader is not None
+    extensions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(extensions)
+    assert sorted(p.stem for p in SPECS.glob("*.spec")) == sorted([*GOLDEN, *extensions.GOLDEN])
 
 
 def test_library_specs_exist():

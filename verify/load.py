@@ -155,17 +155,24 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
     reported = [p.name for p in system.properties]
     expected: dict[str, str] = {}
     expects = [i for i in spec.items if isinstance(i, ast.SpecExpect)]
-    if len(expects) > 1:
-        raise SpecProblem("the spec states its expectation twice", expects[1].span)
+    holds = [e for e in expects if e.verdict == "holds"]
+    if len(holds) > 1 or (holds and len(expects) > 1):
+        raise SpecProblem("the spec states its expectation twice", expects[1].span,
+                          hint="'expect holds' stands alone; 'expect violated ...' and 'expect inconclusive ...' "
+                               "may be combined")
     if expects:
-        e = expects[0]
         for name in reported:
             expected[name] = "holds"
-        for name in e.properties:
-            if name not in reported:
-                hint = " (deadlock is not checked: the check allows it)" if name == DEADLOCK else ""
-                raise SpecProblem(f"expect violated {name}: the check has no property {name}{hint}", e.span)
-            expected[name] = "violated"
+        listed: dict[str, int] = {}
+        for e in expects:
+            for name in e.properties:
+                if name not in reported:
+                    hint = " (deadlock is not checked: the check allows it)" if name == DEADLOCK else ""
+                    raise SpecProblem(f"expect {e.verdict} {name}: the check has no property {name}{hint}", e.span)
+                if name in listed:
+                    raise SpecProblem(f"{name} is expected twice (first at line {listed[name]})", e.span)
+                listed[name] = e.span.line
+                expected[name] = e.verdict
     engine = DEFAULT_ENGINE
     for item in spec.items:
         if isinstance(item, ast.SpecEngine):

@@ -29,7 +29,7 @@ class CheckResult:
     property: str
     kind: str                 # invariant, transition, reachable, deadlock
     verdict: str              # one of VERDICTS
-    expected: str | None      # "holds", "violated" or None
+    expected: str | None      # "holds", "violated", "inconclusive" or None
     distinct_states: int
     generated_states: int
     depth: int

@@ -388,7 +388,7 @@ class SpecCheck(Node):
 
 @dataclass(frozen=True)
 class SpecExpect(Node):
-    verdict: str  # holds, violated
+    verdict: str  # holds, violated, inconclusive
     properties: tuple[str, ...]
 
 

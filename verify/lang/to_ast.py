@@ -427,6 +427,9 @@ class ToAst(Transformer_NonRecursive):
     def expect_violated(self, meta, *names):
         return ast.SpecExpect(self._span(meta), "violated", tuple(str(n) for n in names))
 
+    def expect_inconclusive(self, meta, *names):
+        return ast.SpecExpect(self._span(meta), "inconclusive", tuple(str(n) for n in names))
+
     def spec_expect(self, meta, expectation):
         return expectation
 
