@@ -17,8 +17,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from verify.load import discover, load_check
 from verify.check import explore
+from verify.load import discover, load_check
 
 ROOT = Path(__file__).resolve().parent.parent
 

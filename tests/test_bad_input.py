@@ -214,7 +214,8 @@ CASES = [
     # ---------------------------------------------------------------- specs
     Case("spec-syntax-error", ["check", "bad.spec"],
          {"ok.model": OK_MODEL, "bad.spec": 'model "ok.model"\nexpect maybe\n'},
-         where="bad.spec:2:8: syntax error:", phrase="unexpected 'maybe'; expected 'holds', 'inconclusive', 'violated'"),
+         where="bad.spec:2:8: syntax error:",
+         phrase="unexpected 'maybe'; expected 'holds', 'inconclusive', 'violated'"),
     Case("spec-checks-missing-property", ["check", "bad.spec"],
          {"ok.model": OK_MODEL, "bad.spec": 'model "ok.model"\ncheck Nope\n'},
          where="bad.spec:2:1: spec error:", phrase="the model has no property Nope (it has: Small)"),
