@@ -24,5 +24,6 @@ expect 0 verify check expressions.model
 expect 0 verify check faults_budget1.spec
 expect 0 verify check faults_budget2.spec
 expect 0 verify check optional_use.model
+for s in liveness_unfair liveness_weak liveness_strong liveness_counter liveness_bound; do expect 0 verify check $s.spec; done
 for m in errors/*.model; do expect_parse 2 "$m"; done
 exit $status
