@@ -100,6 +100,15 @@ GOLDEN: dict[str, dict[str, tuple[str, int, int | None]]] = {
     "raft_liveness_bounded": {
         "EventuallyLeader": ("inconclusive", 14550, 21),
     },
+    "bully_live": {
+        "EventuallyAgreed": ("holds", 35717, None),
+    },
+    "bully_unreliable_fd_live": {
+        "EventuallyAgreed": ("violated", 23602, 12),
+    },
+    "zk_failover": {
+        "FailOver": ("holds", 2987, None),
+    },
     # Raft with restarts
     "raft_restart": {
         "OneLeaderPerTerm": ("holds", 40183, None),
@@ -114,7 +123,7 @@ GOLDEN: dict[str, dict[str, tuple[str, int, int | None]]] = {
     },
 }
 
-SLOW = {"bully_correct", "raft_restart"}  # each over ~5 s
+SLOW = {"bully_correct", "raft_restart", "bully_live", "bully_unreliable_fd_live"}  # each over ~4 s
 
 # The step sequence of each broken variant's counterexample: the failure it
 # is meant to show, not just any failure.

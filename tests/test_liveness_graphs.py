@@ -4,8 +4,8 @@
 connected components and a refinement for strong fairness. This test decides
 them another way, written from the definitions alone: an infinite behaviour
 of a finite graph visits some set of edges infinitely often, and those sets
-are exactly the non-empty strongly connected edge sets (plus a dead end,
-where the behaviour stutters). So the test enumerates every subset of edges,
+are exactly the non-empty strongly connected edge sets (plus a state where
+only faults are possible, where the behaviour may stutter). So the test enumerates every subset of edges,
 keeps those that are strongly connected, fair (weak: an instance enabled in
 every state of the set is taken in it; strong: one enabled in some state of
 it is taken in it) and violate the property given how they can be reached,
@@ -30,7 +30,8 @@ from verify.explicit.liveness import Liveness
 from verify.ir import nodes as ir
 
 FORMS = list(ir.TemporalForm)
-ACTIONS = 3  # action 0..2, each instance with an argument 0 or 1
+ACTIONS = 3  # action 0..2, each instance with an argument 0 or 1; action 2 is a fault
+FAULT = 2
 
 
 @st.composite
@@ -59,8 +60,8 @@ def build(g):
     for s, a, arg, t in sorted(g.edges):
         graph.add_edge((s,), ir.ActionInstance(a, (arg,)), (t,))
     graph.freeze()
-    actions = [SimpleNamespace(name=f"A{a}", bound=True if a == 0 else None, bound_text=f"bound{a}")
-               for a in range(ACTIONS)]
+    actions = [SimpleNamespace(name=f"A{a}", bound=True if a == 0 else None, bound_text=f"bound{a}",
+                               is_fault=a == FAULT, builtin=None) for a in range(ACTIONS)]
     fairness = [SimpleNamespace(action=a, kind=k) for a, k in enumerate(g.fairness) if k is not None]
     system = SimpleNamespace(fairness=fairness, actions=actions)
     semantics = SimpleNamespace(
@@ -96,8 +97,8 @@ def infinity_sets(g):
     """(nodes, labels taken) of every set a behaviour can visit infinitely often."""
     out = []
     for v in range(g.n):
-        if not enabled(g, v):
-            out.append(({v}, set()))  # stutters
+        if all(a == FAULT for a, _ in enabled(g, v)):
+            out.append(({v}, set()))  # only faults are possible: the behaviour may stutter
     for k in range(1, len(g.edges) + 1):
         for subset in itertools.combinations(g.edges, k):
             nodes = {s for s, _, _, _ in subset} | {t for _, _, _, t in subset}
@@ -216,7 +217,7 @@ def test_the_checker_agrees_with_brute_force(g):
     assert k == shortest, "the prefix is not a shortest one"
     if k == len(states) - 1:
         cycle_nodes, taken = {states[k]}, set()
-        assert not enabled(g, states[k])  # a stutter is a dead end
+        assert all(a == FAULT for a, _ in enabled(g, states[k]))  # a stutter: nothing but faults possible
     else:
         assert states[-1] == states[k]
         cycle_nodes, taken = set(states[k:-1]), set(labels[k:])

@@ -1,7 +1,9 @@
 """Temporal properties over a recorded state graph, under fairness.
 
-Behaviours are infinite: a run that reaches a state with no step stutters
-there forever. A property fails when some fair behaviour violates it, and a
+Behaviours are infinite: a run that reaches a state where no step is
+possible but faults (fault actions, a network's Lose and Duplicate) may stay
+there for ever (it stutters): faults may happen, they need not. A property
+fails when some fair behaviour violates it, and a
 fair behaviour that stays, from some point on, inside a strongly connected
 part of the graph exists exactly when that part passes the fairness tests
 below; so each check looks for such a component, reachable the way the
@@ -19,8 +21,9 @@ received message included) and per component: a weakly fair instance must
 be taken inside the component or be disabled somewhere in it; a strongly fair
 one must be taken inside it or never be enabled in it, and the states where
 such an instance is enabled are removed and the rest split into components
-again until none remain (Emerson and Lei's refinement). A single state with
-no step at all is a component that every fairness assumption accepts.
+again until none remain (Emerson and Lei's refinement). A state where only
+faults are possible hosts a stuttering behaviour, fair unless a fault enabled
+there is named fair.
 
 Bounds: a component found only with states where a step is disabled by an
 action's ``bound`` alone (its guard holds) is no evidence against the
@@ -53,7 +56,7 @@ class Component:
 
     states: list[int]
     members: set[int]
-    stutter: bool = False  # a single state with no step
+    stutter: bool = False  # a single state where no step but faults is possible, repeated for ever
     taken: set[int] = field(default_factory=set)  # labels of the edges inside it
 
 
@@ -69,6 +72,8 @@ class Liveness:
         self.weak = {k for k, label in enumerate(graph.labels) if label.action in weak}
         self.strong = {k for k, label in enumerate(graph.labels) if label.action in strong}
         self.bounded = any(a.bound is not None for a in system.actions)
+        self.faults = {k for k, label in enumerate(graph.labels)
+                       if system.actions[label.action].is_fault or system.actions[label.action].builtin is not None}
         self._blocked: dict[int, list[ir.ActionInstance]] = {}
         self.reachable = self._reachable()
 
@@ -114,13 +119,15 @@ class Liveness:
         def inside(v: int) -> bool:
             return bool(allowed[v])
 
-        found = self.fair_components(self.sccs(inside, roots), accept)
+        components = self.sccs(inside, roots)
+        found = self.fair_components(components, accept) + self.stutters(components, accept)
         if not found:
             return PropertyOutcome(Status.HOLDS)
         blocked = {v for c in found for v in c.states if self.blocked(v)} if self.bounded else set()
         if blocked:
             clean_nodes = {v for c in found for v in c.states if v not in blocked}
-            clean = self.fair_components(self.sccs(clean_nodes.__contains__, clean_nodes), accept)
+            clean_components = self.sccs(clean_nodes.__contains__, clean_nodes)
+            clean = self.fair_components(clean_components, accept) + self.stutters(clean_components, accept)
             if clean:
                 return PropertyOutcome(Status.VIOLATED, self.lasso(prop, clean, p, q, accept, set()))
             witness = self.lasso(prop, found, p, q, accept, blocked)
@@ -207,10 +214,7 @@ class Liveness:
             members = set(states)
             taken = {g.label[e] for v in states for e in g.edges(v) if g.target[e] in members}
             if not taken:
-                # No step inside: a behaviour can stay here only if no step is possible at all.
-                if len(states) == 1 and g.is_deadlock(states[0]) and (accept is None or accept[states[0]]):
-                    found.append(Component(states, members, stutter=True))
-                continue
+                continue  # no step inside: a behaviour can stay only by stuttering (see stutters)
             unfair_strong = {g.label[e] for v in states for e in g.edges(v)
                              if g.label[e] in self.strong and g.label[e] not in taken}
             if unfair_strong:
@@ -230,6 +234,19 @@ class Liveness:
                 continue
             found.append(Component(states, members, taken=taken))
         return found
+
+    def quiescent(self, v: int) -> bool:
+        """No step but faults is possible in state v: a behaviour may stay there for ever."""
+        g = self.graph
+        return all(g.label[e] in self.faults for e in g.edges(v))
+
+    def stutters(self, components: list[list[int]], accept: bytearray | None) -> list[Component]:
+        """The states of the components where a behaviour can stutter fairly (no fair step enabled)."""
+        g = self.graph
+        fair = self.weak | self.strong
+        return [Component([v], {v}, stutter=True) for states in components for v in states
+                if self.quiescent(v) and not any(g.label[e] in fair for e in g.edges(v))
+                and (accept is None or accept[v])]
 
     # ---------------------------------------------------------------- the lasso
 

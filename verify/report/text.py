@@ -69,7 +69,7 @@ def render_trace(trace: Trace, system: ir.System, title: str | None = None) -> s
     if trace.loop_start is not None:
         n = len(trace.steps)
         if trace.stutters:
-            lines.append(f"  state {n} has no step: the behaviour stays there forever")
+            lines.append(f"  state {n}: no step but faults is possible; the behaviour stays there forever")
         else:
             lines.append(f"  step {n} returns to state {trace.loop_start}: steps {trace.loop_start + 1}..{n} "
                          "repeat forever")

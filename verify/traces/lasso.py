@@ -3,7 +3,7 @@ through the reference semantics.
 
 A lasso is a label path whose last step returns to the state at
 ``loop_start`` (or, when ``loop_start`` is the last state, one where no step
-is possible, which then stutters forever). This module confirms, with nothing
+but faults is possible, which then stutters forever). This module confirms, with nothing
 but :class:`~verify.ir.transitions.Transitions`, that a lasso is a fair
 behaviour violating a temporal property, whichever engine found it; and it
 says, for each fairness assumption, why the cycle meets it, and which steps
@@ -46,6 +46,16 @@ def enabled_steps(transitions: Transitions, state: ir.State) -> list[ir.ActionIn
     return [label for label in transitions.labels(state) if transitions.targets(state, label)]
 
 
+def is_fault(system: ir.System, instance: ir.ActionInstance) -> bool:
+    action = system.actions[instance.action]
+    return action.is_fault or action.builtin is not None
+
+
+def quiescent(transitions: Transitions, state: ir.State) -> bool:
+    """No step but faults is possible: a behaviour may stay in the state for ever."""
+    return all(is_fault(transitions.system, i) for i in enabled_steps(transitions, state))
+
+
 def cycle_of(transitions: Transitions, states: list[ir.State], labels: list[ir.ActionInstance],
              loop_start: int) -> Cycle:
     """The cycle of a lasso given by its states (s0..sn), the labels of its steps and its loop start."""
@@ -63,8 +73,8 @@ def lasso_problem(transitions: Transitions, prop: ir.Property, states: list[ir.S
         return f"its loop start {loop_start} is not one of its states"
     if loop_start < n and states[n] != states[loop_start]:
         return f"its last step does not return to state {loop_start}"
-    if loop_start == n and enabled_steps(transitions, states[n]):
-        return "its last state is not a dead end, so the behaviour cannot stutter there"
+    if loop_start == n and not quiescent(transitions, states[n]):
+        return "a step other than a fault is possible in its last state, so the behaviour cannot stutter there"
     cycle = cycle_of(transitions, states, labels, loop_start)
     unfair = fairness_problem(transitions.system, cycle)
     if unfair is not None:
@@ -159,5 +169,5 @@ def describe_cycle(transitions: Transitions, cycle: Cycle) -> list[str]:
     return lines
 
 
-__all__ = ["Cycle", "cycle_of", "enabled_steps", "lasso_problem", "fairness_problem", "violation_problem",
+__all__ = ["Cycle", "cycle_of", "enabled_steps", "is_fault", "quiescent", "lasso_problem", "fairness_problem", "violation_problem",
            "describe_violation", "describe_cycle"]

@@ -14,7 +14,7 @@ from verify.errors import ModelRuntimeError
 from verify.ir import nodes as ir
 from verify.ir.evaluate import show_value
 from verify.ir.transitions import Transitions
-from verify.traces.lasso import enabled_steps, lasso_problem
+from verify.traces.lasso import lasso_problem, quiescent
 from verify.traces.trace import Trace
 
 
@@ -57,9 +57,10 @@ def replay(trace: Trace, system: ir.System) -> ReplayResult:
         labels.append(label)
     violated = []
     states = trace.states()
-    if trace.stutters and enabled_steps(transitions, states[-1]):
+    if trace.stutters and not quiescent(transitions, states[-1]):
         n = len(states) - 1
-        return ReplayResult(False, f"state {n} is where the lasso stutters, but a step is possible there", n)
+        return ReplayResult(False, f"state {n} is where the lasso stutters, but a step other than a fault is "
+                                   "possible there", n)
     for p in system.properties:
         i = 0
         try:
