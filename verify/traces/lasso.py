@@ -169,5 +169,5 @@ def describe_cycle(transitions: Transitions, cycle: Cycle) -> list[str]:
     return lines
 
 
-__all__ = ["Cycle", "cycle_of", "enabled_steps", "is_fault", "quiescent", "lasso_problem", "fairness_problem", "violation_problem",
-           "describe_violation", "describe_cycle"]
+__all__ = ["Cycle", "cycle_of", "enabled_steps", "is_fault", "quiescent", "lasso_problem", "fairness_problem",
+           "violation_problem", "describe_violation", "describe_cycle"]
