@@ -32,13 +32,15 @@ class Frame:
     frame that only reads (guards, properties) may be given the state tuple
     itself, to save a copy."""
 
-    __slots__ = ("events", "locals", "next", "vars")
+    __slots__ = ("events", "locals", "next", "quiet", "vars")
 
     def __init__(self, vars: list | tuple, locals: list, next: tuple | None = None) -> None:
         self.vars: list = vars  # type: ignore[assignment]  # a tuple only where nothing assigns
         self.locals = locals
         self.next = next
-        self.events: list[tuple[str, int, Value]] = []  # (sent/received/lost/duplicated, network, message)
+        self.events: list[tuple[str, int, Value]] = []  # (sent/received/lost/duplicated/dropped, network, message)
+        # For a guard: does no step of another action happen to be enabled (``timeout``)?
+        self.quiet: Callable[[], bool] | None = None
 
     def fork(self) -> Frame:
         f = Frame(list(self.vars), list(self.locals), self.next)
@@ -78,6 +80,14 @@ def _var(e: ir.VarRef) -> Evaluator:
 def _local(e: ir.Local) -> Evaluator:
     i = e.slot
     return lambda f: f.locals[i]
+
+
+def _no_other_step(e: ir.NoOtherStep) -> Evaluator:
+    def run(f: Frame) -> Value:
+        if f.quiet is None:
+            raise _fail(e, "timeout is only defined in an action's guard")
+        return f.quiet()
+    return run
 
 
 def _next(e: ir.Next) -> Evaluator:
@@ -315,7 +325,7 @@ _COMPILERS: dict[type, Callable] = {
     ir.SetComp: _setcomp, ir.SetLit: _setlit, ir.ArrayLit: _arraylit, ir.Index: _index,
     ir.FieldGet: _fieldget, ir.MakeTuple: _maketuple, ir.Builtin: _builtin,
     ir.InFlight: _in_flight, ir.Deliverable: _deliverable, ir.Positions: _positions,
-    ir.InFlightCount: _in_flight_count,
+    ir.InFlightCount: _in_flight_count, ir.NoOtherStep: _no_other_step,
 }
 
 

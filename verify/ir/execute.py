@@ -76,6 +76,16 @@ def remove_message(net: Network, value: Value, msg: Value, position: int = 0) ->
     return value[:channel] + (queue[:position] + queue[position + 1:],) + value[channel + 1:]
 
 
+def remove_every_copy(net: Network, value: Value, msg: Value) -> Value:
+    """The network without any copy of msg (on a fifo, out of its channel, the others in order)."""
+    if net.kind == NetworkKind.SET:
+        return value - {msg}
+    if net.kind == NetworkKind.BAG:
+        return frozenset((m, c) for m, c in value if m != msg)
+    channel = net.channel(msg)
+    return value[:channel] + (tuple(m for m in value[channel] if m != msg),) + value[channel + 1:]
+
+
 # ------------------------------------------------------------------ statements
 
 def compile_stmt(s: ir.Stmt, networks: Networks) -> Executor:
@@ -279,10 +289,27 @@ def _duplicate(s: ir.Duplicate, networks: Networks) -> Executor:
     return duplicate
 
 
+def _drop(s: ir.Drop, networks: Networks) -> Executor:
+    domain = domain_of(s.binding)
+    slot = s.binding.slot
+    where = compile_expr(s.where) if s.where is not None else None
+    i = s.network
+    net = networks[i]
+
+    def drop(f: Frame) -> list[Frame]:
+        for msg in domain(f):  # the distinct messages in flight before the statement, in order
+            f.locals[slot] = msg
+            if where is None or where(f):
+                f.vars[i] = remove_every_copy(net, f.vars[i], msg)
+                f.events.append(("dropped", i, msg))
+        return [f]
+    return drop
+
+
 _STATEMENTS: dict[type, Callable] = {
     ir.Block: _block, ir.Assign: _assign, ir.Let: _let, ir.Require: _require, ir.Assert: _assert, ir.If: _if,
     ir.Loop: _loop, ir.Either: _either, ir.Send: _send, ir.Receive: _receive, ir.Lose: _lose,
-    ir.Duplicate: _duplicate,
+    ir.Duplicate: _duplicate, ir.Drop: _drop,
 }
 
 

@@ -251,6 +251,12 @@ class InFlightCount(Expr):
 
 
 @dataclass(frozen=True, eq=False)
+class NoOtherStep(Expr):
+    """``timeout`` in a guard: no step of an action that is neither a fault nor itself waiting
+    for a timeout is enabled in the current state (Promela's ``timeout``)."""
+
+
+@dataclass(frozen=True, eq=False)
 class Next(Expr):
     """``next(e)``: e evaluated in the successor state (transition properties)."""
 
@@ -321,6 +327,16 @@ class Duplicate(Stmt):
 
     network: int
     message: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Drop(Stmt):
+    """Remove from a network every message in flight (all its copies) for which ``where`` holds,
+    with the message bound to ``binding``'s slot; every message when ``where`` is None."""
+
+    network: int
+    binding: Binding  # its domain: the messages in flight (InFlight)
+    where: Expr | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -397,6 +413,7 @@ class Action:
     # bound hold; liveness checks know a step the bound alone disables.
     bound: Expr | None = None
     bound_text: str = ""  # the bound as written
+    waits_for_timeout: bool = False  # its guard reads ``timeout`` (NoOtherStep)
 
 
 @dataclass(frozen=True, eq=False)

@@ -30,7 +30,7 @@ Label = ir.ActionInstance
 class Outcome:
     """One successor of a step, with what happened to messages on the way:
     ``events`` lists (what, network name, message), where what is one of
-    sent, received, lost, duplicated."""
+    sent, received, lost, duplicated, dropped."""
 
     state: ir.State
     events: tuple[tuple[str, str, Value], ...]
@@ -66,6 +66,7 @@ class Transitions:
         self._targets = {p.name: compile_expr(p.target) for p in system.properties if p.target is not None}
         self._init = [(compile_expr(c), size) for c, size in system.init_constraints]
         self._network_names = {i: n.name for i, n in self.networks.items()}
+        self._quiet_memo: tuple[ir.State, bool] | None = None
 
     # ---------------------------------------------------------------- states
 
@@ -176,12 +177,29 @@ class Transitions:
                     raise
         return out
 
-    @staticmethod
-    def _reading_frame(action: ir.Action, state: ir.State, args: tuple) -> Frame:
+    def _reading_frame(self, action: ir.Action, state: ir.State, args: tuple) -> Frame:
         local = [None] * action.frame_size
         for p, v in zip(action.params, args):
             local[p.slot] = v
-        return Frame(state, local)
+        frame = Frame(state, local)
+        if action.waits_for_timeout:
+            frame.quiet = lambda: self.quiet(state)
+        return frame
+
+    def quiet(self, state: ir.State) -> bool:
+        """``timeout`` in ``state``: no step of an action that is neither a fault nor waiting for a
+        timeout itself is enabled (computed once per state)."""
+        if self._quiet_memo is not None and self._quiet_memo[0] == state:
+            return self._quiet_memo[1]
+        quiet = True
+        for k, (action, _, _, _) in enumerate(self._actions):
+            if action.is_fault or action.builtin is not None or action.waits_for_timeout:
+                continue
+            if any(self._frames(state, label) for label in self.action_labels(k, state)):
+                quiet = False
+                break
+        self._quiet_memo = (state, quiet)
+        return quiet
 
     def _frames(self, state: ir.State, label: Label) -> list[Frame]:
         k, args = label

@@ -96,6 +96,11 @@ class NoneLit(Node):
 
 
 @dataclass(frozen=True)
+class TimeoutLit(Node):
+    """``timeout``: no step of another action (not a fault, not itself waiting for a timeout) is enabled."""
+
+
+@dataclass(frozen=True)
 class Name(Node):
     name: str
 
@@ -179,7 +184,7 @@ class ArrayLit(Node):
     elements: tuple[Expr, ...]
 
 
-Expr = (IntLit | BoolLit | NoneLit | Name | Unary | Binary | Conditional | Quantified | Index
+Expr = (IntLit | BoolLit | NoneLit | TimeoutLit | Name | Unary | Binary | Conditional | Quantified | Index
         | FieldAccess | Call | Next | SetLit | SetComp | ArrayLit)
 
 
@@ -228,6 +233,15 @@ class Skip(Node):
 
 
 @dataclass(frozen=True)
+class Drop(Node):
+    """``drop m in net where COND``: every message in flight on net that satisfies COND is removed."""
+
+    name: str
+    network: str
+    where: Expr | None
+
+
+@dataclass(frozen=True)
 class If(Node):
     branches: tuple[tuple[Expr, Block], ...]
     otherwise: Block | None
@@ -259,7 +273,7 @@ class Block(Node):
     statements: tuple[Stmt, ...]
 
 
-Stmt = Assign | Let | Send | Require | Assert | Skip | If | For | Choose | Either
+Stmt = Assign | Let | Send | Require | Assert | Skip | Drop | If | For | Choose | Either
 
 
 # ------------------------------------------------------------------ declarations

@@ -454,13 +454,15 @@ class Lowering:
                 values = decls.enumerate(t, p.span, f"parameter {p.name}")
                 slot = scope.bind(p.name, t)
                 params.append(ir.Param(p.name, slot, t, ir.Const(SetOf(t), p.span, frozenset(values))))
+        scope.allow_timeout = True
         guard = self.exprs.condition(d.guard, scope, "a guard") if d.guard is not None else None
+        scope.allow_timeout = False
         bound = self.exprs.condition(d.bound, scope, "a bound") if d.bound is not None else None
         body = self.stmts.block(d.body, scope)
         if receives:
             body = ir.Block(body.span, tuple(receives) + body.statements)
         return ir.Action(d.name, tuple(params), guard, body, d.is_fault, scope.size, d.span, bound=bound,
-                         bound_text=d.bound_text)
+                         bound_text=d.bound_text, waits_for_timeout=scope.used_timeout)
 
     # ---------------------------------------------------------------- properties
 

@@ -125,6 +125,13 @@ class Expressions:
     def none_lit(self, e: ast.NoneLit, scope: Scope) -> ir.Expr:
         return ir.Const(NoneType(), e.span, None)
 
+    def timeout_lit(self, e: ast.TimeoutLit, scope: Scope) -> ir.Expr:
+        if not scope.allow_timeout:
+            raise type_error("timeout is only allowed in an action's guard", e.span,
+                             hint="it holds when no step of another action is enabled")
+        scope.used_timeout = True
+        return ir.NoOtherStep(Bool(), e.span)
+
     def name(self, e: ast.Name, scope: Scope) -> ir.Expr:
         d = self.decls
         bound = scope.lookup(e.name)
@@ -454,6 +461,7 @@ class Expressions:
 # Each rule takes the Expressions, a node of its class and the scope.
 _RULES: dict[type, Callable[..., ir.Expr]] = {
     ast.IntLit: Expressions.int_lit, ast.BoolLit: Expressions.bool_lit, ast.NoneLit: Expressions.none_lit,
+    ast.TimeoutLit: Expressions.timeout_lit,
     ast.Name: Expressions.name, ast.Unary: Expressions.unary, ast.Binary: Expressions.binary,
     ast.Conditional: Expressions.conditional, ast.Quantified: Expressions.quantified,
     ast.SetComp: Expressions.set_comp, ast.SetLit: Expressions.set_lit, ast.ArrayLit: Expressions.array_lit,

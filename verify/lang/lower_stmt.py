@@ -53,6 +53,22 @@ class Statements:
     def skip(self, s: ast.Skip, scope: Scope) -> ir.Stmt:
         return ir.Block(s.span, ())
 
+    def drop(self, s: ast.Drop, scope: Scope) -> ir.Stmt:
+        networks = self.decls.networks
+        if s.network not in networks:
+            raise type_error(f"unknown network {s.network}", s.span, hint=suggest(s.network, networks))
+        index, net = networks[s.network]
+        self.decls.check_not_global(s.name, s.span)
+        element = net.element.messages[0] if len(net.element.messages) == 1 else net.element
+        domain = ir.InFlight(SetOf(element), s.span, index, net.kind)
+        scope.push()
+        try:
+            slot = scope.bind(s.name, element)
+            where = self.exprs.condition(s.where, scope, "a drop's where clause") if s.where is not None else None
+        finally:
+            scope.pop()
+        return ir.Drop(s.span, index, ir.Binding(slot, s.name, domain), where)
+
     def send(self, s: ast.Send, scope: Scope) -> ir.Stmt:
         networks = self.decls.networks
         msg = self.exprs.lower(s.message, scope)
@@ -161,6 +177,7 @@ class Statements:
 _RULES: dict[type, Callable[..., ir.Stmt]] = {
     ast.Assign: Statements.assign, ast.Let: Statements.let, ast.Send: Statements.send,
     ast.Require: Statements.require, ast.Assert: Statements.assert_, ast.Skip: Statements.skip,
+    ast.Drop: Statements.drop,
     ast.If: Statements.if_, ast.For: Statements.loop, ast.Choose: Statements.loop, ast.Either: Statements.either,
 }
 

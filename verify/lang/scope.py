@@ -44,15 +44,18 @@ class Scope:
     or, inside a definition being expanded, parameter name -> the argument's IR.
 
     ``allow_next``: ``next(...)`` may be used (transition properties);
-    ``allow_vars``: state variables may be read (not in constant expressions)."""
+    ``allow_vars``: state variables may be read (not in constant expressions);
+    ``allow_timeout``: ``timeout`` may be read (an action's guard)."""
 
-    def __init__(self, allow_next: bool = False, allow_vars: bool = True) -> None:
+    def __init__(self, allow_next: bool = False, allow_vars: bool = True, allow_timeout: bool = False) -> None:
         self.frames: list[dict[str, Bound]] = [{}]
         self.barrier = 0  # names bound below this frame are not visible (a definition's body)
         self.next_slot = 0
         self.size = 0
         self.allow_next = allow_next
         self.allow_vars = allow_vars
+        self.allow_timeout = allow_timeout  # an action's guard: ``timeout`` may be read
+        self.used_timeout = False
 
     def lookup(self, name: str) -> Bound | None:
         for frame in reversed(self.frames[self.barrier:]):

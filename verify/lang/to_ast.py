@@ -291,6 +291,9 @@ class ToAst(Transformer_NonRecursive):
     def skip_stmt(self, meta):
         return ast.Skip(self._span(meta))
 
+    def drop_stmt(self, meta, name, network, where=None):
+        return ast.Drop(self._span(meta), str(name), str(network), where[1] if where is not None else None)
+
     def elif_clause(self, meta, condition, block):
         return ("elif", condition, block)
 
@@ -342,6 +345,9 @@ class ToAst(Transformer_NonRecursive):
 
     def none_lit(self, meta):
         return ast.NoneLit(self._span(meta))
+
+    def timeout_lit(self, meta):
+        return ast.TimeoutLit(self._span(meta))
 
     def name(self, meta, tok):
         return ast.Name(self._tok_span(tok), str(tok))

@@ -52,7 +52,7 @@ def render_trace(trace: Trace, system: ir.System, title: str | None = None) -> s
         args = ", ".join(f"{p.name}={show_value(p.type, v)}" for p, (_, v) in zip(params, step.args))
         lines.append(f"  step {k}: {step.action}({args})")
         for verb, events in (("received", step.received), ("sent", step.sent), ("lost", step.lost),
-                             ("duplicated", step.duplicated)):
+                             ("duplicated", step.duplicated), ("dropped", step.dropped)):
             for net, msg in events:
                 lines.append(f"    {verb} on {net}: {show_value(nets[net].element, msg)}")
         for name, old, new in zip(trace.variables, previous, step.state):

@@ -48,7 +48,7 @@ def build_trace(transitions: Transitions, witness: Witness, kind: TraceKind, pro
         action = system.actions[label.action]
         steps.append(Step(label.action, action.name, tuple(transitions.named_args(label)), ws.state,
                           match.messages("sent"), match.messages("received"), match.messages("lost"),
-                          match.messages("duplicated")))
+                          match.messages("duplicated"), match.messages("dropped")))
         current = ws.state
     failed_step = None
     if witness.failing is not None:

@@ -30,6 +30,7 @@ class Step:
     received: tuple[Event, ...] = ()
     lost: tuple[Event, ...] = ()
     duplicated: tuple[Event, ...] = ()
+    dropped: tuple[Event, ...] = ()
 
 
 class TraceKind(StrEnum):
