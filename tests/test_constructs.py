@@ -179,3 +179,39 @@ def test_timeout_is_only_allowed_in_a_guard():
         system("var x: bool = false\naction A() { x = timeout }\n")
     with pytest.raises(TypeProblem, match="timeout is only allowed in an action's guard"):
         system("var x: bool = false\ninvariant I: timeout\n")
+
+
+# ---------------------------------------------------------------- procedures
+
+PROCS = """\
+var x: 0..3 = 0
+var y: 0..3 = 0
+proc Reset() { x = 0 }
+proc Set(k: 0..3) { Reset(); y = k }
+action Step() when x < 3 { x += 1; Set(x) }
+allow deadlock
+"""
+
+
+def test_a_procedure_runs_its_body_with_its_arguments_evaluated_on_entry():
+    s = system(PROCS)
+    t = Transitions(s)
+    # Set(x) sees x as it was when called (1), though its body first resets x.
+    assert t.targets((0, 0), ir.ActionInstance(0, ())) == [(0, 1)]
+
+
+@pytest.mark.parametrize("body,message", [
+    ("Nope()", "unknown procedure Nope"),
+    ("Set()", "Set takes 1 argument, not 0"),
+    ("Set(k=1)", "Set takes no keyword arguments"),
+    ("Set(true)", "argument k of Set is 0..3, not bool"),
+])
+def test_bad_calls_are_type_errors(body, message):
+    with pytest.raises(TypeProblem, match=message):
+        system(PROCS.replace("x += 1; Set(x)", body))
+
+
+def test_a_procedure_sees_only_its_parameters_and_global_names():
+    text = "var x: 0..1 = 0\nproc P() { x = j }\naction A(j: 0..1) { P() }\nallow deadlock\n"
+    with pytest.raises(TypeProblem, match="unknown name j"):
+        system(text)

@@ -34,11 +34,11 @@ class StateGraph(Observer):
         self.states: list[ir.State] = []
         self.labels: list[ActionInstance] = []
         self._label_ids: dict[ActionInstance, int] = {}
-        self.source = array("l")
-        self.target = array("l")
-        self.label = array("l")
+        self.source = array("i")
+        self.target = array("i")
+        self.label = array("i")
         self.initial: list[int] = []
-        self.offsets = array("l")  # after freeze: the edges of state v are offsets[v]:offsets[v + 1]
+        self.offsets = array("i")  # after freeze: the edges of state v are offsets[v]:offsets[v + 1]
 
     # ---------------------------------------------------------------- recording
 
@@ -69,16 +69,16 @@ class StateGraph(Observer):
     def freeze(self) -> None:
         """Sort the edges by source (stable), so each state's successors are one slice."""
         n = len(self.states)
-        counts = array("l", bytes(8 * (n + 1)))
+        counts = array("i", bytes(4 * (n + 1)))
         for s in self.source:
             counts[s + 1] += 1
         for v in range(n):
             counts[v + 1] += counts[v]
         if any(self.source[i] > self.source[i + 1] for i in range(len(self.source) - 1)):
             order = sorted(range(len(self.source)), key=self.source.__getitem__)
-            self.source = array("l", (self.source[i] for i in order))
-            self.target = array("l", (self.target[i] for i in order))
-            self.label = array("l", (self.label[i] for i in order))
+            self.source = array("i", (self.source[i] for i in order))
+            self.target = array("i", (self.target[i] for i in order))
+            self.label = array("i", (self.label[i] for i in order))
         self.offsets = counts
 
     # ---------------------------------------------------------------- reading

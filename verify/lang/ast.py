@@ -233,6 +233,14 @@ class Skip(Node):
 
 
 @dataclass(frozen=True)
+class CallStmt(Node):
+    """``NAME(args)`` as a statement: the body of procedure NAME with the arguments in place."""
+
+    name: str
+    args: tuple[Arg, ...]
+
+
+@dataclass(frozen=True)
 class Drop(Node):
     """``drop m in net where COND``: every message in flight on net that satisfies COND is removed."""
 
@@ -273,7 +281,7 @@ class Block(Node):
     statements: tuple[Stmt, ...]
 
 
-Stmt = Assign | Let | Send | Require | Assert | Skip | Drop | If | For | Choose | Either
+Stmt = Assign | Let | Send | Require | Assert | Skip | Drop | CallStmt | If | For | Choose | Either
 
 
 # ------------------------------------------------------------------ declarations
@@ -357,6 +365,15 @@ class DefDecl(Node):
 
 
 @dataclass(frozen=True)
+class ProcDecl(Node):
+    """A named block of statements: ``proc NAME(params) { body }``, expanded at each call."""
+
+    name: str
+    params: tuple[Param, ...]
+    body: Block
+
+
+@dataclass(frozen=True)
 class FairnessDecl(Node):
     kind: str  # weak, strong
     actions: tuple[str, ...]
@@ -378,7 +395,7 @@ class AllowDecl(Node):
 
 
 Decl = (ConstDecl | TypeDecl | VarDecl | MessageDecl | NetworkDecl | ActionDecl | PropertyDecl
-        | InitDecl | FaultBudgetDecl | AllowDecl | DefDecl | FairnessDecl)
+        | InitDecl | FaultBudgetDecl | AllowDecl | DefDecl | ProcDecl | FairnessDecl)
 
 
 @dataclass(frozen=True)

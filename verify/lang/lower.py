@@ -48,7 +48,7 @@ from verify.ir.types import (
 from verify.lang import ast
 from verify.lang.lower_expr import Expressions
 from verify.lang.lower_stmt import Statements
-from verify.lang.scope import FAULT_COUNTER, Declarations, Definition, Scope, suggest, type_error
+from verify.lang.scope import FAULT_COUNTER, Declarations, Definition, Procedure, Scope, suggest, type_error
 from verify.lang.typerules import CELL_LIMIT, assignable, capped_size, cells, describe, show_any, unify
 
 
@@ -89,6 +89,8 @@ class Lowering:
         for node in (*decls, *extra):
             if isinstance(node, ast.DefDecl):
                 self.def_decl(node)
+            elif isinstance(node, ast.ProcDecl):
+                self.proc_decl(node)
         init_constraints = []
         actions: list[ir.Action] = []
         properties: list[ir.Property] = []
@@ -175,6 +177,23 @@ class Lowering:
         body = self.exprs.lower(d.body, scope)
         self.decls.definitions[d.name] = Definition(d.name, tuple(params) if params is not None else None, d.body,
                                                     body.type, d.span)
+
+    def proc_decl(self, d: ast.ProcDecl) -> None:
+        """Check a procedure once, with its parameters as plain bound names; each call expands it."""
+        self.decls.declare(d.name, "procedure", d.span)
+        scope = Scope()
+        params = []
+        for p in d.params:
+            if p.network is not None:
+                raise type_error(f"parameter {p.name} of procedure {d.name} cannot receive a message", p.span)
+            if scope.lookup(p.name) is not None:
+                raise type_error(f"parameter {p.name} appears twice", p.span)
+            self.decls.check_not_global(p.name, p.span)
+            t = self.resolve_type(p.type)
+            scope.bind(p.name, t)
+            params.append((p.name, t))
+        self.stmts.block(d.body, scope)
+        self.decls.procedures[d.name] = Procedure(d.name, tuple(params), d.body, d.span)
 
     def fairness(self, decls: list[ast.FairnessDecl], actions: list[ir.Action]) -> tuple[ir.Fairness, ...]:
         out: list[ir.Fairness] = []

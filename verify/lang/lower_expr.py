@@ -385,32 +385,35 @@ class Expressions:
         """A use of a definition: its body, lowered with each parameter standing for its argument
         (the arguments are lowered where the definition is used, the body where it is declared:
         the body sees only its parameters and global names)."""
-        params = defn.params or ()
-        given = args or []
         if defn.params is None and args:
             raise type_error(f"{defn.name} takes no arguments (it is declared without parentheses)", span)
-        if len(given) != len(params):
-            raise type_error(f"{defn.name} takes {len(params)} argument{'' if len(params) == 1 else 's'}, "
-                             f"not {len(given)}", span,
-                             hint=f"declared at line {defn.span.line}: {defn.name}("
-                                  + ", ".join(f"{n}: {t}" for n, t in params) + ")")
-        arguments = {}
-        for (name, t), arg in zip(params, given):
-            if isinstance(arg.type, Optional) and not isinstance(t, Optional) and assignable(arg.type.inner, t):
-                arg = self.unwrap(arg)
-            ok = arg.type == t if isinstance(t, Symmetric) else assignable(arg.type, t)
-            if not ok:
-                raise type_error(f"argument {name} of {defn.name} is {describe(t)}, not {describe(arg.type)}",
-                                 arg.span)
-            if isinstance(arg, ir.Const) and t.finite and not t.contains(arg.value):
-                raise type_error(f"argument {name} of {defn.name}: {show_any(arg.type, t, arg.value)} is outside "
-                                 f"{t}", arg.span)
-            arguments[name] = arg
+        arguments = self.arguments(defn.name, defn.params or (), args or [], span, defn.span)
         saved = scope.enter_definition(arguments)
         try:
             return self.lower(defn.body, scope)  # type: ignore[arg-type]
         finally:
             scope.leave_definition(saved)
+
+    def arguments(self, name: str, params: tuple[tuple[str, Type], ...], given: list[ir.Expr], span: Span,
+                  declared: Span) -> dict[str, ir.Expr]:
+        """The arguments of a use of definition or procedure ``name``, each checked against its parameter."""
+        if len(given) != len(params):
+            raise type_error(f"{name} takes {len(params)} argument{'' if len(params) == 1 else 's'}, "
+                             f"not {len(given)}", span,
+                             hint=f"declared at line {declared.line}: {name}("
+                                  + ", ".join(f"{n}: {t}" for n, t in params) + ")")
+        out = {}
+        for (param, t), arg in zip(params, given):
+            if isinstance(arg.type, Optional) and not isinstance(t, Optional) and assignable(arg.type.inner, t):
+                arg = self.unwrap(arg)
+            ok = arg.type == t if isinstance(t, Symmetric) else assignable(arg.type, t)
+            if not ok:
+                raise type_error(f"argument {param} of {name} is {describe(t)}, not {describe(arg.type)}", arg.span)
+            if isinstance(arg, ir.Const) and t.finite and not t.contains(arg.value):
+                raise type_error(f"argument {param} of {name}: {show_any(arg.type, t, arg.value)} is outside {t}",
+                                 arg.span)
+            out[param] = arg
+        return out
 
     def constructor(self, e: ast.Call, scope: Scope) -> ir.Expr:
         t: Message | Record = self.decls.messages.get(e.function) or self.decls.records[e.function]

@@ -53,6 +53,26 @@ class Statements:
     def skip(self, s: ast.Skip, scope: Scope) -> ir.Stmt:
         return ir.Block(s.span, ())
 
+    def call(self, s: ast.CallStmt, scope: Scope) -> ir.Stmt:
+        """A procedure's body where it is called: each parameter a name bound to its argument's
+        value on entry (the arguments are evaluated first, as for a function call); the body
+        sees only its parameters and global names."""
+        proc = self.decls.procedures.get(s.name)
+        if proc is None:
+            hint = suggest(s.name, self.decls.procedures)
+            raise type_error(f"unknown procedure {s.name}", s.span, hint=hint)
+        if any(a.name is not None for a in s.args):
+            raise type_error(f"{s.name} takes no keyword arguments", s.span)
+        given = [self.exprs.lower(a.value, scope) for a in s.args]
+        arguments = self.exprs.arguments(s.name, proc.params, given, s.span, proc.span)
+        saved = scope.enter_definition({})
+        try:
+            entry = [ir.Let(s.span, scope.bind(name, t), name, arguments[name]) for name, t in proc.params]
+            body = self.block(proc.body, scope)
+        finally:
+            scope.leave_definition(saved)
+        return ir.Block(s.span, (*entry, body))
+
     def drop(self, s: ast.Drop, scope: Scope) -> ir.Stmt:
         networks = self.decls.networks
         if s.network not in networks:
@@ -177,7 +197,7 @@ class Statements:
 _RULES: dict[type, Callable[..., ir.Stmt]] = {
     ast.Assign: Statements.assign, ast.Let: Statements.let, ast.Send: Statements.send,
     ast.Require: Statements.require, ast.Assert: Statements.assert_, ast.Skip: Statements.skip,
-    ast.Drop: Statements.drop,
+    ast.Drop: Statements.drop, ast.CallStmt: Statements.call,
     ast.If: Statements.if_, ast.For: Statements.loop, ast.Choose: Statements.loop, ast.Either: Statements.either,
 }
 

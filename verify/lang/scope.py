@@ -105,6 +105,16 @@ class Definition:
     span: Span
 
 
+@dataclass(frozen=True)
+class Procedure:
+    """A checked ``proc``: its parameters' names and types and the body to expand at each call."""
+
+    name: str
+    params: tuple[tuple[str, Type], ...]
+    body: ast.Block
+    span: Span
+
+
 @dataclass
 class Declarations:
     """The declarations of one model, as far as the lowering has read it."""
@@ -121,6 +131,7 @@ class Declarations:
     var_index: dict[str, int] = field(default_factory=dict)
     declared: dict[str, tuple[str, Span]] = field(default_factory=dict)  # name -> (kind, where)
     definitions: dict[str, Definition] = field(default_factory=dict)
+    procedures: dict[str, Procedure] = field(default_factory=dict)
 
     def check_word(self, name: str, span: Span) -> None:
         if name in keywords():
@@ -169,4 +180,4 @@ class Declarations:
         return lines[span.line - 1][span.column - 1:span.end_column - 1]
 
 
-__all__ = ["BUILTINS", "FAULT_COUNTER", "Scope", "Declarations", "type_error", "suggest"]
+__all__ = ["BUILTINS", "FAULT_COUNTER", "Scope", "Declarations", "Definition", "Procedure", "type_error", "suggest"]

@@ -187,6 +187,12 @@ class ToAst(Transformer_NonRecursive):
         params = rest[0] if len(rest) == 2 else None
         return ast.DefDecl(self._span(meta), str(name), params, rest[-1])
 
+    def proc_decl(self, meta, name, params, body):
+        return ast.ProcDecl(self._span(meta), str(name), params, body)
+
+    def call_stmt(self, meta, name, *args):
+        return ast.CallStmt(self._span(meta), str(name), tuple(args))
+
     def fairness_kind(self, meta, tok):
         return str(tok)
 
