@@ -100,6 +100,11 @@ GOLDEN: dict[str, dict[str, tuple[str, int, int | None]]] = {
     "raft_liveness_bounded": {
         "EventuallyLeader": ("inconclusive", 14550, 21),
     },
+    "raft_liveness_one_timeout": {
+        "EventuallyLeader": ("holds", 1903, None),
+        "OneLeaderPerTerm": ("holds", 1903, None),
+        "LeaderElected": ("holds", 1903, 4),
+    },
     "bully_live": {
         "EventuallyAgreed": ("holds", 35717, None),
     },
