@@ -32,9 +32,9 @@ def test_without_fair_delivery_every_node_starts_and_the_messages_wait_for_ever(
     assert trace.loop_start == 4 and not trace.stutters
     assert trace.states()[-1] == trace.states()[4]
     # The report names what the behaviour never does: deliver the messages waiting in the ring.
-    assert "Enabled in every state of the cycle but never taken: HandleElect(m=Elect(src=0, dst=1, uid=1))" \
-        in r.explanation
-    assert "weak fairness of Initiate: no instance is enabled on the cycle." in r.explanation
+    notes = " ".join(r.notes)
+    assert "Enabled in every state of the cycle but never taken: HandleElect(m=Elect(src=0, dst=1, uid=1))" in notes
+    assert "weak fairness of Initiate: no instance is enabled on the cycle." in notes
 
 
 def test_with_fair_delivery_the_election_always_ends(library):
@@ -53,7 +53,7 @@ def test_bounded_raft_liveness_is_inconclusive_and_names_the_bound(library):
     for state in trace.states()[trace.loop_start:]:
         assert state[term] == (2, 2, 2) and "Leader" not in state[role]
     # Timeout is weakly fair, and the cycle meets it only because the bound disables it.
-    assert "weak fairness of Timeout: no instance is enabled on the cycle." in r.explanation
+    assert "weak fairness of Timeout: no instance is enabled on the cycle." in " ".join(r.notes)
 
 
 @pytest.mark.parametrize("spec,prop", [("ring_cr_unfair_delivery", "LeaderElected"),

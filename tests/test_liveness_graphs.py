@@ -61,7 +61,7 @@ def build(g):
         graph.add_edge((s,), ir.ActionInstance(a, (arg,)), (t,))
     graph.freeze()
     actions = [SimpleNamespace(name=f"A{a}", bound=True if a == 0 else None, bound_text=f"bound{a}",
-                               is_fault=a == FAULT, builtin=None) for a in range(ACTIONS)]
+                               is_any_fault=a == FAULT) for a in range(ACTIONS)]
     fairness = [SimpleNamespace(action=a, kind=k) for a, k in enumerate(g.fairness) if k is not None]
     system = SimpleNamespace(fairness=fairness, actions=actions)
     semantics = SimpleNamespace(

@@ -54,6 +54,7 @@ class Outcome:
     trace: Trace | None = None
     problem: str | None = None
     reason: str | None = None  # why an inconclusive verdict with a trace is inconclusive
+    violation: str | None = None  # for a lasso: how the infinite behaviour violates the property
     cycle_notes: tuple[str, ...] = ()  # for a lasso: how its cycle meets fairness, what it never takes
 
 
@@ -91,13 +92,14 @@ def explore(system: ir.System, limits: Limits | None = None, progress: Observer 
         kind = TraceKind.WITNESS if o.status == Status.REACHABLE else TraceKind.COUNTEREXAMPLE
         try:
             trace = build_trace(transitions, o.witness, kind, prop)
-            notes: tuple[str, ...] = ()
+            outcome = Outcome(o.status, trace, reason=o.reason)
             if trace.loop_start is not None:
                 labels = [s.instance for s in o.witness.steps]
                 states = trace.states()
-                notes = (describe_violation(transitions, prop, states, trace.loop_start),
-                         *describe_cycle(transitions, cycle_of(transitions, states, labels, trace.loop_start)))
-            outcomes[name] = Outcome(o.status, trace, reason=o.reason, cycle_notes=notes)
+                outcome.violation = describe_violation(transitions, prop, states, trace.loop_start)
+                outcome.cycle_notes = tuple(describe_cycle(transitions, cycle_of(transitions, states, labels,
+                                                                                trace.loop_start)))
+            outcomes[name] = outcome
         except WitnessRejected as exc:
             outcomes[name] = Outcome(o.status, None, f"internal error: the {engine} engine's witness for {name} "
                                                      f"does not replay: {exc}")
@@ -146,11 +148,11 @@ def run_check(check: Check, progress: Observer | None = None) -> list[CheckResul
         trace = outcome.trace
         if verdict == "violated" and prop.kind == ir.PropertyKind.INVARIANT and trace is not None:
             explanation = explain_failure(prop, trace.states()[-1])
-        if outcome.cycle_notes:
-            explanation = "\n".join(outcome.cycle_notes)
+        if outcome.violation is not None:
+            explanation = outcome.violation
         out.append(result_of(property=name, kind=prop.kind, verdict=str(verdict), expected=expected,
                              trace=trace, property_text=prop.source, explanation=explanation,
-                             message=outcome.reason))
+                             message=outcome.reason, notes=outcome.cycle_notes))
     return out
 
 

@@ -40,7 +40,8 @@ class CheckResult:
     trace_file: str | None = None
     message: str | None = None     # model error text, or what a bound means
     property_text: str = ""
-    explanation: str | None = None  # for a violated invariant: the failing binding and values
+    explanation: str | None = None  # a violated invariant: the failing binding and values; a lasso: how it violates
+    notes: tuple[str, ...] = ()     # a lasso: how its cycle meets each fairness assumption, what it never takes
 
     # builtins.property: the field named "property" hides the decorator in this class body.
     @builtins.property

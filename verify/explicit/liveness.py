@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from verify.engine import PropertyOutcome, Status, Witness, WitnessStep
 from verify.explicit.graph import StateGraph
@@ -57,7 +57,6 @@ class Component:
     states: list[int]
     members: set[int]
     stutter: bool = False  # a single state where no step but faults is possible, repeated for ever
-    taken: set[int] = field(default_factory=set)  # labels of the edges inside it
 
 
 class Liveness:
@@ -72,8 +71,7 @@ class Liveness:
         self.weak = {k for k, label in enumerate(graph.labels) if label.action in weak}
         self.strong = {k for k, label in enumerate(graph.labels) if label.action in strong}
         self.bounded = any(a.bound is not None for a in system.actions)
-        self.faults = {k for k, label in enumerate(graph.labels)
-                       if system.actions[label.action].is_fault or system.actions[label.action].builtin is not None}
+        self.faults = {k for k, label in enumerate(graph.labels) if system.actions[label.action].is_any_fault}
         self._blocked: dict[int, list[ir.ActionInstance]] = {}
         self.reachable = self._reachable()
 
@@ -116,6 +114,7 @@ class Liveness:
             assert q is not None
             allowed = bytearray(1 - x for x in q)
             roots = (v for v in range(n) if self.reachable[v] and p[v] and not q[v])
+
         def inside(v: int) -> bool:
             return bool(allowed[v])
 
@@ -232,7 +231,7 @@ class Liveness:
                 continue  # a weakly fair step enabled throughout, never taken here
             if accept is not None and not any(accept[v] for v in states):
                 continue
-            found.append(Component(states, members, taken=taken))
+            found.append(Component(states, members))
         return found
 
     def quiescent(self, v: int) -> bool:

@@ -415,6 +415,11 @@ class Action:
     bound_text: str = ""  # the bound as written
     waits_for_timeout: bool = False  # its guard reads ``timeout`` (NoOtherStep)
 
+    @property
+    def is_any_fault(self) -> bool:
+        """A fault action or a network fault (Lose, Duplicate): a step that may happen, never must."""
+        return self.is_fault or self.builtin is not None
+
 
 @dataclass(frozen=True, eq=False)
 class Property:

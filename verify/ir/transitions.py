@@ -193,7 +193,7 @@ class Transitions:
             return self._quiet_memo[1]
         quiet = True
         for k, (action, _, _, _) in enumerate(self._actions):
-            if action.is_fault or action.builtin is not None or action.waits_for_timeout:
+            if action.is_any_fault or action.waits_for_timeout:
                 continue
             if any(self._frames(state, label) for label in self.action_labels(k, state)):
                 quiet = False

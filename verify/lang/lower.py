@@ -162,38 +162,31 @@ class Lowering:
         """Check a definition once, with its parameters as plain bound names; each use expands it."""
         self.decls.declare(d.name, "definition", d.span)
         scope = Scope()
-        params = None
-        if d.params is not None:
-            params = []
-            for p in d.params:
-                if p.network is not None:
-                    raise type_error(f"parameter {p.name} of definition {d.name} cannot receive a message", p.span)
-                if scope.lookup(p.name) is not None:
-                    raise type_error(f"parameter {p.name} appears twice", p.span)
-                self.decls.check_not_global(p.name, p.span)
-                t = self.resolve_type(p.type)
-                scope.bind(p.name, t)
-                params.append((p.name, t))
+        params = self.parameters(d.params, f"definition {d.name}", scope) if d.params is not None else None
         body = self.exprs.lower(d.body, scope)
-        self.decls.definitions[d.name] = Definition(d.name, tuple(params) if params is not None else None, d.body,
-                                                    body.type, d.span)
+        self.decls.definitions[d.name] = Definition(d.name, params, d.body, body.type, d.span)
 
     def proc_decl(self, d: ast.ProcDecl) -> None:
         """Check a procedure once, with its parameters as plain bound names; each call expands it."""
         self.decls.declare(d.name, "procedure", d.span)
         scope = Scope()
-        params = []
-        for p in d.params:
+        params = self.parameters(d.params, f"procedure {d.name}", scope)
+        self.stmts.block(d.body, scope)
+        self.decls.procedures[d.name] = Procedure(d.name, params, d.body, d.span)
+
+    def parameters(self, params: tuple[ast.Param, ...], owner: str, scope: Scope) -> tuple[tuple[str, Type], ...]:
+        """The parameters of a definition or procedure, each bound in ``scope`` to check its body."""
+        out = []
+        for p in params:
             if p.network is not None:
-                raise type_error(f"parameter {p.name} of procedure {d.name} cannot receive a message", p.span)
+                raise type_error(f"parameter {p.name} of {owner} cannot receive a message", p.span)
             if scope.lookup(p.name) is not None:
                 raise type_error(f"parameter {p.name} appears twice", p.span)
             self.decls.check_not_global(p.name, p.span)
             t = self.resolve_type(p.type)
             scope.bind(p.name, t)
-            params.append((p.name, t))
-        self.stmts.block(d.body, scope)
-        self.decls.procedures[d.name] = Procedure(d.name, tuple(params), d.body, d.span)
+            out.append((p.name, t))
+        return tuple(out)
 
     def fairness(self, decls: list[ast.FairnessDecl], actions: list[ir.Action]) -> tuple[ir.Fairness, ...]:
         out: list[ir.Fairness] = []

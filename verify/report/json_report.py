@@ -27,6 +27,7 @@ def result_to_json(r: CheckResult) -> dict:
         "trace_file": r.trace_file,
         "message": r.message,
         "explanation": r.explanation,
+        "notes": list(r.notes),
     }
 
 
@@ -39,4 +40,4 @@ def load_error_to_json(check: str, spec: str, message: str) -> dict:
 
 _FIELDS = ("check", "spec", "model", "engine", "property", "kind", "verdict", "expected", "as_expected",
            "distinct_states", "generated_states", "depth", "seconds", "states_per_second", "peak_memory_mb",
-           "stopped_by", "trace_length", "trace_file", "message", "explanation")
+           "stopped_by", "trace_length", "trace_file", "message", "explanation", "notes")

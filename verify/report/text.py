@@ -101,12 +101,10 @@ def load_error_line(check: str, message: str) -> str:
 
 def _explain_lasso(r: CheckResult) -> str:
     assert r.trace is not None
-    notes = (r.explanation or "").split("\n")
-    violation, fairness = notes[0], notes[1:]
-    lines = [f"  This infinite behaviour violates {r.property} ({r.property_text}): {violation}."]
+    lines = [f"  This infinite behaviour violates {r.property} ({r.property_text}): {r.explanation}."]
     if r.verdict == "inconclusive" and r.message:
         lines.append(f"  It is not counted as a violation: {r.message}.")
-    lines.extend(f"  {note}" for note in fairness)
+    lines.extend(f"  {note}" for note in r.notes)
     return "\n".join(lines)
 
 

@@ -46,14 +46,10 @@ def enabled_steps(transitions: Transitions, state: ir.State) -> list[ir.ActionIn
     return [label for label in transitions.labels(state) if transitions.targets(state, label)]
 
 
-def is_fault(system: ir.System, instance: ir.ActionInstance) -> bool:
-    action = system.actions[instance.action]
-    return action.is_fault or action.builtin is not None
-
-
 def quiescent(transitions: Transitions, state: ir.State) -> bool:
     """No step but faults is possible: a behaviour may stay in the state for ever."""
-    return all(is_fault(transitions.system, i) for i in enabled_steps(transitions, state))
+    actions = transitions.system.actions
+    return all(actions[i.action].is_any_fault for i in enabled_steps(transitions, state))
 
 
 def cycle_of(transitions: Transitions, states: list[ir.State], labels: list[ir.ActionInstance],
@@ -169,5 +165,5 @@ def describe_cycle(transitions: Transitions, cycle: Cycle) -> list[str]:
     return lines
 
 
-__all__ = ["Cycle", "cycle_of", "enabled_steps", "is_fault", "quiescent", "lasso_problem", "fairness_problem",
+__all__ = ["Cycle", "cycle_of", "enabled_steps", "quiescent", "lasso_problem", "fairness_problem",
            "violation_problem", "describe_violation", "describe_cycle"]
