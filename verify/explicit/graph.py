@@ -66,6 +66,10 @@ class StateGraph(Observer):
 
     edge = add_edge  # the Observer callback
 
+    def label_id(self, instance: ActionInstance) -> int:
+        """The label index of an action instance some edge carries, or -1."""
+        return self._label_ids.get(instance, -1)
+
     def freeze(self) -> None:
         """Sort the edges by source (stable), so each state's successors are one slice."""
         n = len(self.states)

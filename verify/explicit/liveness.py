@@ -25,11 +25,16 @@ again until none remain (Emerson and Lei's refinement). A state where only
 faults are possible hosts a stuttering behaviour, fair unless a fault enabled
 there is named fair.
 
-Bounds: a component found only with states where a step is disabled by an
-action's ``bound`` alone (its guard holds) is no evidence against the
-algorithm, only against the bound: such a counterexample is ``inconclusive``,
-naming the bound. A fair component avoiding every such state makes the
-violation real.
+Bounds: a step that an action's ``bound`` alone disables (its guard holds)
+is a step of the algorithm that the search leaves out. A violation is real
+when it is one without the bound as well: a component that is fair with every
+such step counted as enabled and never taken (so a weakly fair one must be
+taken in the component or be disabled by its guard somewhere in it), or a
+stutter at a state with no such step. A component that is fair only because
+a bound disables a step is no evidence against the algorithm, only against
+the bound: that counterexample is ``inconclusive``, naming the bound. So is a
+lasso that takes a ``timeout`` step where a bound disables another step (the
+bound may be what made the system quiet).
 
 Every algorithm here is iterative (no recursion limit applies) and returns a
 witness as a label path with a loop start: a shortest prefix to the
@@ -73,6 +78,7 @@ class Liveness:
         self.bounded = any(a.bound is not None for a in system.actions)
         self.faults = {k for k, label in enumerate(graph.labels) if system.actions[label.action].is_any_fault}
         self._blocked: dict[int, list[ir.ActionInstance]] = {}
+        self._unseen: dict[ir.ActionInstance, int] = {}  # ids of blocked instances no edge carries
         self.reachable = self._reachable()
 
     def _reachable(self) -> bytearray:
@@ -122,16 +128,18 @@ class Liveness:
         found = self.fair_components(components, accept) + self.stutters(components, accept)
         if not found:
             return PropertyOutcome(Status.HOLDS)
-        blocked = {v for c in found for v in c.states if self.blocked(v)} if self.bounded else set()
-        if blocked:
-            clean_nodes = {v for c in found for v in c.states if v not in blocked}
-            clean_components = self.sccs(clean_nodes.__contains__, clean_nodes)
-            clean = self.fair_components(clean_components, accept) + self.stutters(clean_components, accept)
-            if clean:
-                return PropertyOutcome(Status.VIOLATED, self.lasso(prop, clean, p, q, accept, set()))
-            witness = self.lasso(prop, found, p, q, accept, blocked)
-            return PropertyOutcome(Status.INCONCLUSIVE, witness, self.bound_reason(witness))
-        return PropertyOutcome(Status.VIOLATED, self.lasso(prop, found, p, q, accept, set()))
+        if not self.bounded or not any(self.blocked(v) for c in found for v in c.states):
+            return PropertyOutcome(Status.VIOLATED, self.lasso(prop, found, p, q, accept, set()))
+        real = self.fair_components(components, accept, real=True) + self.stutters(components, accept, real=True)
+        if real:
+            witness = self.lasso(prop, real, p, q, accept, set(), real=True)
+            quiet = self.timeout_on_bound(witness)
+            if quiet is None:
+                return PropertyOutcome(Status.VIOLATED, witness)
+            return PropertyOutcome(Status.INCONCLUSIVE, witness, quiet)
+        blocked = {v for c in found for v in c.states if self.blocked(v)}
+        witness = self.lasso(prop, found, p, q, accept, blocked)
+        return PropertyOutcome(Status.INCONCLUSIVE, witness, self.bound_reason(witness))
 
     def blocked(self, v: int) -> list[ir.ActionInstance]:
         """The steps a bound alone disables in state v (memoized)."""
@@ -139,18 +147,59 @@ class Liveness:
             self._blocked[v] = self.transitions.bound_blocked(self.graph.states[v])
         return self._blocked[v]
 
+    def enabled(self, v: int, real: bool) -> set[int]:
+        """The labels enabled in state v: those on its edges, and with ``real`` those a bound alone
+        disables (ids past the graph's labels for instances that no edge carries)."""
+        g = self.graph
+        out = {g.label[e] for e in g.edges(v)}
+        if real and self.bounded:
+            for instance in self.blocked(v):
+                key = g.label_id(instance)
+                if key < 0:
+                    key = self._unseen.setdefault(instance, len(g.labels) + len(self._unseen))
+                    action = instance.action
+                    if any(f.action == action for f in self.system.fairness):
+                        (self.weak if self._kind(action) == ir.FairnessKind.WEAK else self.strong).add(key)
+                out.add(key)
+        return out
+
+    def _kind(self, action: int) -> ir.FairnessKind:
+        kinds = {f.kind for f in self.system.fairness if f.action == action}
+        return ir.FairnessKind.STRONG if ir.FairnessKind.STRONG in kinds else ir.FairnessKind.WEAK
+
     def bound_reason(self, witness: Witness) -> str:
+        named = self.bounds_named(witness, cycle_only=True)
+        return ("the counterexample needs a bound: on its cycle a step is disabled only by "
+                + "; ".join(named) + ", so it may be an artefact of the search bound, not of the algorithm")
+
+    def bounds_named(self, witness: Witness, cycle_only: bool) -> list[str]:
         states = witness.states()
-        cycle = states[witness.loop_start:] if witness.loop_start is not None else states[-1:]
+        if cycle_only:
+            states = states[witness.loop_start:] if witness.loop_start is not None else states[-1:]
         named: list[str] = []
-        for state in cycle:
+        for state in states:
             for label in self.blocked(self.graph.ids[state]):
                 action = self.system.actions[label.action]
                 text = f"{action.bound_text or 'the bound'} (the bound of {action.name})"
                 if text not in named:
                     named.append(text)
-        return ("the counterexample needs a bound: on its cycle a step is disabled only by "
-                + "; ".join(named) + ", so it may be an artefact of the search bound, not of the algorithm")
+        return named
+
+    def timeout_on_bound(self, witness: Witness) -> str | None:
+        """Why the lasso may not be a behaviour without the bounds: it takes a ``timeout`` step in a
+        state where a bound disables another step (None when it does not)."""
+        state = witness.initial
+        for step in witness.steps:
+            action = self.system.actions[step.instance.action]
+            if action.waits_for_timeout and self.blocked(self.graph.ids[state]):
+                bounds = [f"{a.bound_text or 'the bound'} (the bound of {a.name})"
+                          for a in {self.system.actions[b.action].name: self.system.actions[b.action]
+                                    for b in self.blocked(self.graph.ids[state])}.values()]
+                return (f"the counterexample takes {action.name}, whose guard waits for a timeout, in a "
+                        f"state where only {'; '.join(bounds)} disables another step, so without the "
+                        "bound the system may not be quiet there")
+            state = step.state
+        return None
 
     # ---------------------------------------------------------------- components
 
@@ -203,8 +252,10 @@ class Liveness:
                     out.append(component)
         return out
 
-    def fair_components(self, components: list[list[int]], accept: bytearray | None) -> list[Component]:
-        """The components (or parts of them) that can host a fair behaviour, and meet ``accept``."""
+    def fair_components(self, components: list[list[int]], accept: bytearray | None,
+                        real: bool = False) -> list[Component]:
+        """The components (or parts of them) that can host a fair behaviour, and meet ``accept``;
+        with ``real``, judged with the steps that bounds disable counted as enabled."""
         g = self.graph
         work = list(components)
         found: list[Component] = []
@@ -214,17 +265,16 @@ class Liveness:
             taken = {g.label[e] for v in states for e in g.edges(v) if g.target[e] in members}
             if not taken:
                 continue  # no step inside: a behaviour can stay only by stuttering (see stutters)
-            unfair_strong = {g.label[e] for v in states for e in g.edges(v)
-                             if g.label[e] in self.strong and g.label[e] not in taken}
+            enabled = {v: self.enabled(v, real) for v in states}
+            unfair_strong = {k for v in states for k in enabled[v] if k in self.strong and k not in taken}
             if unfair_strong:
-                rest = {v for v in states
-                        if not any(g.label[e] in unfair_strong for e in g.edges(v))}
+                rest = {v for v in states if not enabled[v] & unfair_strong}
                 work.extend(self.sccs(rest.__contains__, rest))
                 continue
             always: set[int] | None = None
             for v in states:
-                enabled = {g.label[e] for e in g.edges(v) if g.label[e] in self.weak}
-                always = enabled if always is None else always & enabled
+                weak = enabled[v] & self.weak
+                always = weak if always is None else always & weak
                 if not always:
                     break
             if always and always - taken:
@@ -239,24 +289,27 @@ class Liveness:
         g = self.graph
         return all(g.label[e] in self.faults for e in g.edges(v))
 
-    def stutters(self, components: list[list[int]], accept: bytearray | None) -> list[Component]:
-        """The states of the components where a behaviour can stutter fairly (no fair step enabled)."""
+    def stutters(self, components: list[list[int]], accept: bytearray | None,
+                 real: bool = False) -> list[Component]:
+        """The states of the components where a behaviour can stutter fairly (no fair step enabled;
+        with ``real``, no step that a bound alone disables either)."""
         g = self.graph
         fair = self.weak | self.strong
         return [Component([v], {v}, stutter=True) for states in components for v in states
                 if self.quiescent(v) and not any(g.label[e] in fair for e in g.edges(v))
+                and not (real and self.bounded and self.blocked(v))
                 and (accept is None or accept[v])]
 
     # ---------------------------------------------------------------- the lasso
 
     def lasso(self, prop: ir.Property, found: list[Component], p: bytearray, q: bytearray | None,
-              accept: bytearray | None, show: set[int]) -> Witness:
+              accept: bytearray | None, show: set[int], real: bool = False) -> Witness:
         """A shortest prefix to one of the components, then a cycle in it meeting every obligation
         (and passing through a state of ``show``, when the component has one)."""
         owner = {v: c for c in found for v in c.states}
         prefix, entry = self.prefix(prop.form, owner, p, q)
         component = owner[entry]
-        cycle = [] if component.stutter else self.cycle(component, entry, accept, show)
+        cycle = [] if component.stutter else self.cycle(component, entry, accept, show, real)
         g = self.graph
         start = g.source[prefix[0]] if prefix else entry
         steps = tuple(WitnessStep(g.labels[g.label[e]], g.states[g.target[e]]) for e in prefix + cycle)
@@ -313,20 +366,19 @@ class Liveness:
                 visit((g.target[e], phase), (node, e))
         raise AssertionError("a fair component that no behaviour reaches")
 
-    def cycle(self, component: Component, entry: int, accept: bytearray | None, show: set[int]) -> list[int]:
+    def cycle(self, component: Component, entry: int, accept: bytearray | None, show: set[int],
+              real: bool = False) -> list[int]:
         """Edges of a cycle from ``entry`` back to it inside the component, taking or passing every
         fairness obligation: each weakly fair instance enabled somewhere in it is taken, or a state
         where it is disabled is visited; each strongly fair one enabled in it is taken."""
         g = self.graph
         members = component.members
-        enabled_somewhere: set[int] = set()
-        for v in component.states:
-            enabled_somewhere.update(g.label[e] for e in g.edges(v))
+        enabled = {v: self.enabled(v, real) for v in component.states}
+        enabled_somewhere: set[int] = set().union(*enabled.values())
         take: set[int] = set()
         visit: list[set[int]] = []
         for label in sorted(enabled_somewhere & (self.weak | self.strong)):
-            disabled = {v for v in component.states
-                        if not any(g.label[e] == label for e in g.edges(v))}
+            disabled = {v for v in component.states if label not in enabled[v]}
             if label in self.weak and label not in self.strong and disabled:
                 visit.append(disabled)
             else:
