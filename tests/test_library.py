@@ -100,6 +100,19 @@ GOLDEN: dict[str, dict[str, tuple[str, int, int | None]]] = {
     "raft_liveness_bounded": {
         "EventuallyLeader": ("inconclusive", 14550, 21),
     },
+    "raft_liveness_relative": {
+        "EventuallyLeader": ("violated", 14121, 18),
+        "OneLeaderPerTerm": ("holds", 14121, None),
+        "LeaderElected": ("holds", 14121, 4),
+    },
+    "raft_liveness_relative_one_timeout": {
+        "EventuallyLeader": ("violated", 6694, 14),
+    },
+    "raft_liveness_relative_patient": {
+        "EventuallyLeader": ("holds", 2107, None),
+        "OneLeaderPerTerm": ("holds", 2107, None),
+        "LeaderElected": ("holds", 2107, 4),
+    },
     "raft_liveness_one_timeout": {
         "EventuallyLeader": ("holds", 1903, None),
         "OneLeaderPerTerm": ("holds", 1903, None),

@@ -56,9 +56,46 @@ def test_bounded_raft_liveness_is_inconclusive_and_names_the_bound(library):
     assert "weak fairness of Timeout: no instance is enabled on the cycle." in " ".join(r.notes)
 
 
+def test_relative_raft_splits_the_vote_for_ever_and_needs_no_bound(library):
+    r = result(library, "raft_liveness_relative", "EventuallyLeader")
+    assert r.verdict == "violated" and r.message is None
+    trace = r.trace
+    k = trace.loop_start
+    assert k is not None and not trace.stutters and trace.states()[-1] == trace.states()[k]
+    term, role, voted = (trace.variables.index(v) for v in ("currentTerm", "role", "votedFor"))
+    # The cycle starts with every server a candidate in the same term, each having voted for itself ...
+    start = trace.states()[k]
+    assert start[term] == (0, 0, 0) and start[role] == ("Candidate",) * 3 and start[voted] == (0, 1, 2)
+    # ... each times out again on it, as often as the others (a round of timeouts per term), and
+    # no server ever leads.
+    cycle = trace.steps[k:]
+    timeouts = [dict(s.args)["i"] for s in cycle if s.action == "Timeout"]
+    assert timeouts and all(timeouts.count(i) == len(timeouts) // 3 for i in range(3))
+    assert all("Leader" not in state[role] for state in trace.states())
+    assert "weak fairness of Timeout: Timeout(i=0) is taken" in " ".join(r.notes)
+
+
+def test_one_timeout_per_term_is_not_enough_without_patience(library):
+    r = result(library, "raft_liveness_relative_one_timeout", "EventuallyLeader")
+    assert r.verdict == "violated" and r.message is None
+    cycle = r.trace.steps[r.trace.loop_start:]
+    # The lone candidate (server 0) times out again while votes for it are in flight.
+    assert {dict(s.args)["i"] for s in cycle if s.action == "Timeout"} == {0}
+    assert any(s.action == "HandleRequestVote" for s in cycle)
+
+
+def test_a_holds_says_whether_a_bound_was_reached(library):
+    bounded = result(library, "raft_liveness_one_timeout", "EventuallyLeader")
+    assert bounded.verdict == "holds" and "this holds for the model as bounded" in bounded.message
+    assert "currentTerm[i] < MaxTerm (the bound of Timeout)" in bounded.message
+    patient = result(library, "raft_liveness_relative_patient", "EventuallyLeader")
+    assert patient.verdict == "holds" and patient.message is None  # the bound Spread never disables a step
+
+
 @pytest.mark.parametrize("spec,prop", [("ring_cr_unfair_delivery", "LeaderElected"),
                                        ("ring_cr_unfair_delivery", "StartedElectionEnds"),
-                                       ("raft_liveness_bounded", "EventuallyLeader")])
+                                       ("raft_liveness_bounded", "EventuallyLeader"),
+                                       ("raft_liveness_relative", "EventuallyLeader")])
 def test_kept_lassos_replay_with_their_cycle(spec, prop, capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     path = KEPT / spec / f"{prop}.itf.json"

@@ -79,6 +79,7 @@ class Liveness:
         self.faults = {k for k, label in enumerate(graph.labels) if system.actions[label.action].is_any_fault}
         self._blocked: dict[int, list[ir.ActionInstance]] = {}
         self._unseen: dict[ir.ActionInstance, int] = {}  # ids of blocked instances no edge carries
+        self._reached: str | None = None
         self.reachable = self._reachable()
 
     def _reachable(self) -> bytearray:
@@ -127,7 +128,7 @@ class Liveness:
         components = self.sccs(inside, roots)
         found = self.fair_components(components, accept) + self.stutters(components, accept)
         if not found:
-            return PropertyOutcome(Status.HOLDS)
+            return PropertyOutcome(Status.HOLDS, reason=self.bounds_reached())
         if not self.bounded or not any(self.blocked(v) for c in found for v in c.states):
             return PropertyOutcome(Status.VIOLATED, self.lasso(prop, found, p, q, accept, set()))
         real = self.fair_components(components, accept, real=True) + self.stutters(components, accept, real=True)
@@ -146,6 +147,23 @@ class Liveness:
         if v not in self._blocked:
             self._blocked[v] = self.transitions.bound_blocked(self.graph.states[v])
         return self._blocked[v]
+
+    def bounds_reached(self) -> str | None:
+        """For a ``holds``: the bounds that disable a step in some reachable state, if any (then the
+        verdict is one on the model as bounded; without them, none of its runs is cut short)."""
+        if not self.bounded:
+            return None
+        if self._reached is None:
+            named: dict[str, int] = {}
+            for v in range(len(self.graph)):
+                for text in {self.bound_text(label) for label in self.blocked(v)}:
+                    named[text] = named.get(text, 0) + 1
+            self._reached = ("; ".join(f"{text} disables a step in {count:,} reachable states"
+                                       for text, count in named.items()) or None)
+        if self._reached is None:
+            return None
+        return (f"this holds for the model as bounded: {self._reached}, so a behaviour of the "
+                "algorithm that goes past the bound is not checked")
 
     def enabled(self, v: int, real: bool) -> set[int]:
         """The labels enabled in state v: those on its edges, and with ``real`` those a bound alone
@@ -168,22 +186,24 @@ class Liveness:
         return ir.FairnessKind.STRONG if ir.FairnessKind.STRONG in kinds else ir.FairnessKind.WEAK
 
     def bound_reason(self, witness: Witness) -> str:
-        named = self.bounds_named(witness, cycle_only=True)
+        named = self.bounds_on_cycle(witness)
         return ("the counterexample needs a bound: on its cycle a step is disabled only by "
                 + "; ".join(named) + ", so it may be an artefact of the search bound, not of the algorithm")
 
-    def bounds_named(self, witness: Witness, cycle_only: bool) -> list[str]:
+    def bounds_on_cycle(self, witness: Witness) -> list[str]:
         states = witness.states()
-        if cycle_only:
-            states = states[witness.loop_start:] if witness.loop_start is not None else states[-1:]
+        states = states[witness.loop_start:] if witness.loop_start is not None else states[-1:]
         named: list[str] = []
         for state in states:
             for label in self.blocked(self.graph.ids[state]):
-                action = self.system.actions[label.action]
-                text = f"{action.bound_text or 'the bound'} (the bound of {action.name})"
+                text = self.bound_text(label)
                 if text not in named:
                     named.append(text)
         return named
+
+    def bound_text(self, label: ir.ActionInstance) -> str:
+        action = self.system.actions[label.action]
+        return f"{action.bound_text or 'the bound'} (the bound of {action.name})"
 
     def timeout_on_bound(self, witness: Witness) -> str | None:
         """Why the lasso may not be a behaviour without the bounds: it takes a ``timeout`` step in a
@@ -192,9 +212,7 @@ class Liveness:
         for step in witness.steps:
             action = self.system.actions[step.instance.action]
             if action.waits_for_timeout and self.blocked(self.graph.ids[state]):
-                bounds = [f"{a.bound_text or 'the bound'} (the bound of {a.name})"
-                          for a in {self.system.actions[b.action].name: self.system.actions[b.action]
-                                    for b in self.blocked(self.graph.ids[state])}.values()]
+                bounds = list(dict.fromkeys(self.bound_text(b) for b in self.blocked(self.graph.ids[state])))
                 return (f"the counterexample takes {action.name}, whose guard waits for a timeout, in a "
                         f"state where only {'; '.join(bounds)} disables another step, so without the "
                         "bound the system may not be quiet there")

@@ -112,7 +112,7 @@ def explain(r: CheckResult) -> str:
     if r.verdict == "error":
         return f"  {r.message}"
     if r.trace is None:
-        return ""
+        return f"  Note: {r.message}." if r.verdict == "holds" and r.message else ""
     n = len(r.trace)
     if r.kind == "reachable":
         return f"  {r.property} is reached after {n} steps: {r.property_text}"
