@@ -23,6 +23,7 @@ import z3
 from verify.ir import nodes as ir
 from verify.ir.types import (
     Enum,
+    Int,
     Message,
     MessageUnion,
     Network,
@@ -338,7 +339,7 @@ def _setcomp(e: ir.SetComp, env: Env) -> Result:
             if ok:
                 add(value, and_(cond, not_(ec), c))
             else:
-                for key in _values(t, e):
+                for key in _values(t, e.element):
                     add(key, and_(cond, not_(ec), c, eq(v, const(t, key), t)))
             return or_(and_(cond, ec), and_(cond, c, ev))
         b = e.bindings[k]
@@ -352,9 +353,59 @@ def _setcomp(e: ir.SetComp, env: Env) -> Result:
 
 
 def _values(t: Type, node: ir.Expr) -> tuple[Value, ...]:
-    if not t.finite or t.size() > UNIVERSE_LIMIT:
+    """Every value the expression ``node`` of type t may take (for integers: a range found by
+    interval arithmetic over the types it reads)."""
+    if isinstance(t, Int) or not t.finite:
+        span = interval(node)
+        if span is None or span[1] - span[0] > UNIVERSE_LIMIT:
+            raise Refused(f"a set of computed values of type {t}", node)
+        return tuple(range(span[0], span[1] + 1))
+    if t.size() > UNIVERSE_LIMIT:
         raise Refused(f"a set of computed values of type {t}", node)
     return t.values()
+
+
+def interval(e: ir.Expr) -> tuple[int, int] | None:
+    """Bounds on an integer expression's value, from the types of what it reads (None: unbounded)."""
+    t = e.type
+    if isinstance(t, Optional):
+        t = t.inner
+    if isinstance(t, (Range, Symmetric)):
+        return t.low, t.high
+    if isinstance(e, ir.Const) and isinstance(e.value, int):
+        return e.value, e.value
+    if isinstance(e, ir.Unary) and e.op == ir.UnaryOp.NEG:
+        x = interval(e.operand)
+        return None if x is None else (-x[1], -x[0])
+    if isinstance(e, ir.Conditional):
+        a, b = interval(e.then), interval(e.otherwise)
+        return None if a is None or b is None else (min(a[0], b[0]), max(a[1], b[1]))
+    if isinstance(e, ir.Builtin):
+        parts = [interval(a) for a in e.args]
+        if any(p is None for p in parts) or not parts:
+            return None
+        lows = [p[0] for p in parts if p is not None]
+        highs = [p[1] for p in parts if p is not None]
+        if e.function in (ir.Function.MIN, ir.Function.MAX, ir.Function.UNWRAP):
+            return min(lows), max(highs)
+        if e.function == ir.Function.ABS:
+            return 0, max(abs(lows[0]), abs(highs[0]))
+        return None
+    if isinstance(e, ir.Binary):
+        a, b = interval(e.left), interval(e.right)
+        if a is None or b is None:
+            return None
+        if e.op == ir.BinaryOp.ADD:
+            return a[0] + b[0], a[1] + b[1]
+        if e.op == ir.BinaryOp.SUB:
+            return a[0] - b[1], a[1] - b[0]
+        if e.op == ir.BinaryOp.MUL:
+            corners = [x * y for x in a for y in b]
+            return min(corners), max(corners)
+        if e.op in (ir.BinaryOp.DIV, ir.BinaryOp.MOD):
+            m = max(abs(a[0]), abs(a[1]))
+            return -m, m
+    return None
 
 
 def _setlit(e: ir.SetLit, env: Env) -> Result:
@@ -369,7 +420,7 @@ def _setlit(e: ir.SetLit, env: Env) -> Result:
         if ok:
             members[value] = TRUE
         else:
-            for key in _values(t, e):
+            for key in _values(t, x):
                 members[key] = or_(members.get(key, FALSE), eq(v, const(t, key), t))
     return SymSet(members), or_(*errs)
 

@@ -345,9 +345,17 @@ def rebuild(x: Sym, terms: list[z3.ExprRef]) -> Sym:
 
 # ------------------------------------------------------------------ types joined, values coerced
 
+_KNOWN = (Bool, Int, Range, Symmetric, Enum, NoneType, Optional, ArrayOf, SetOf, Record, Message, MessageUnion,
+          Network)
+
+
 def join(a: Type, b: Type) -> Type:
     """The type both a value of a and one of b can be compared as."""
     if a == b:
+        return a
+    if not isinstance(a, _KNOWN):  # the element type of the empty set literal: fits anything
+        return b
+    if not isinstance(b, _KNOWN):
         return a
     if isinstance(a, NoneType):
         return b if isinstance(b, Optional) else Optional(b)
@@ -428,7 +436,20 @@ def eq(a: Sym, b: Sym, t: Type) -> z3.BoolRef:
             return FALSE
         m = message_type(t, a.name)
         return and_(*[eq(x, y, ft) for x, y, (_, ft) in zip(a.fields, b.fields, m.fields)])
+    if isinstance(a, Bag):
+        return and_(*[eq(a.counts[k], b.counts[k], Int()) for k in a.counts])
+    if isinstance(a, Fifo):
+        parts = []
+        for (la, sa), (lb, sb) in zip(a.channels, b.channels):
+            parts.append(eq(la, lb, Int()))
+            parts.extend(implies(_less(p, la), eq(x, y, Int())) for p, (x, y) in enumerate(zip(sa, sb)))
+        return and_(*parts)
     raise Unencodable(f"comparing values of type {t}")
+
+
+def _less(p: int, length: z3.ArithRef) -> z3.BoolRef:
+    n = int_of(length)
+    return z3.BoolVal(p < n) if n is not None else length > p
 
 
 def _iff(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
