@@ -29,9 +29,11 @@ import z3
 from verify.ir import nodes as ir
 from verify.ir.evaluate import ordered
 from verify.ir.types import Network, SetOf, Value
-from verify.symbolic.encode_expr import Env, Refused, expr, member
+from verify.symbolic.encode_expr import Env, Refused, deliverable, expr, member
 from verify.symbolic.encode_stmt import Body, Choices, Path, conform
 from verify.symbolic.values import (
+    is_false,
+    is_true,
     FALSE,
     TRUE,
     Sym,
@@ -179,7 +181,9 @@ class SystemCode:
         inside, domain_err = TRUE, FALSE
         for p, v in zip(action.params, instance.args):
             value = const(p.type, v)
-            if not isinstance(p.domain, ir.Const):
+            if isinstance(p.domain, (ir.Deliverable, ir.InFlight)):  # one message: no need for the whole set
+                inside = and_(inside, deliverable(p.domain, env, v))
+            elif not isinstance(p.domain, ir.Const):
                 dom, e = expr(p.domain, env)
                 assert isinstance(p.domain.type, SetOf)
                 domain_err = or_(domain_err, and_(inside, e))
@@ -204,7 +208,7 @@ class SystemCode:
         """The step from X to Y taken by the label numbered ``selector``."""
         parts = [selector >= 0, selector < len(self.labels)]
         for j, lab in enumerate(self.labels):
-            if not z3.is_true(lab.succ):
+            if not is_true(lab.succ):
                 parts.append(z3.Implies(selector == j, lab.succ))
         after = [[leaf for x in lab.post for leaf in leaves(x)] for lab in self.labels]
         xs = [leaf for x in self.state for leaf in leaves(x)]

@@ -36,6 +36,8 @@ from verify.ir.types import (
     Value,
 )
 from verify.symbolic.values import (
+    is_false,
+    is_true,
     FALSE,
     TRUE,
     Bag,
@@ -47,6 +49,7 @@ from verify.symbolic.values import (
     Unencodable,
     and_,
     channel_messages,
+    channel_position,
     coerce,
     const,
     count_true,
@@ -259,7 +262,7 @@ def member(x: Sym, xt: Type, s: SymSet, et: Type) -> z3.BoolRef:
     if ok:
         return s.has(value) if _hashable(value) else FALSE
     x = coerce(x, xt, t)
-    return or_(*[and_(b, eq(x, const(t, k), t)) for k, b in s.members.items() if not z3.is_false(b)])
+    return or_(*[and_(b, eq(x, const(t, k), t)) for k, b in s.members.items() if not is_false(b)])
 
 
 def _hashable(v: Value) -> bool:
@@ -281,7 +284,7 @@ def _conditional(e: ir.Conditional, env: Env) -> Result:
 
 def universe(s: SymSet) -> list[tuple[Value, z3.BoolRef]]:
     """The possible members of a set in order, each with its membership (never-members left out)."""
-    return [(k, b) for k, b in s.members.items() if not z3.is_false(b)]
+    return [(k, b) for k, b in s.members.items() if not is_false(b)]
 
 
 def element_type(domain: ir.Expr) -> Type:
@@ -527,9 +530,8 @@ def held(net: Network, value: Sym, msg: Value) -> z3.BoolRef:
         return value.has(msg)
     if net.kind == NetworkKind.BAG:
         return value.counts[msg] > 0
-    ch = net.channel(msg)
+    ch, k = channel_position(net, msg)
     length, slots = value.channels[ch]
-    k = channel_messages(net)[ch].index(msg)
     return or_(*[and_(_lt(p, length), slot == k) for p, slot in enumerate(slots)])
 
 
@@ -552,26 +554,80 @@ def _deliverable(e: ir.Deliverable, env: Env) -> Result:
         return SymSet({m: held(net, value, m) for m in msgs}), FALSE
     members = {}
     for m in msgs:
-        ch = net.channel(m)
+        ch, k = channel_position(net, m)
         length, slots = value.channels[ch]
-        k = channel_messages(net)[ch].index(m)
         members[m] = and_(_lt(0, length), slots[0] == k) if slots else FALSE
     return SymSet(members), FALSE
 
 
+def deliverable(e: ir.Deliverable | ir.InFlight, env: Env, msg: Value) -> z3.BoolRef:
+    """Is the concrete message msg in the set ``e`` (what :func:`expr` gives, for one member)?"""
+    net = env.networks[e.network]
+    value = env.vars[e.network]
+    if not net.element.contains(msg):
+        return FALSE
+    if isinstance(e, ir.InFlight) or net.kind != NetworkKind.FIFO:
+        if isinstance(e, ir.Deliverable) and msg[0] != e.message:
+            return FALSE
+        return held(net, value, msg)
+    if msg[0] != e.message:
+        return FALSE
+    ch, k = channel_position(net, msg)
+    length, slots = value.channels[ch]
+    return and_(_lt(0, length), slots[0] == k) if slots else FALSE
+
+
 def fifo_index(net: Network, ch: int, msg: Sym, t: Type) -> tuple[z3.BoolRef, z3.ArithRef]:
-    """Is the symbolic message msg one of channel ch's, and its position among them."""
-    msgs = channel_messages(net)[ch]
+    """Is the symbolic message msg one of channel ch's, and its position among them (computed
+    from its fields: a channel's messages are in the order of their type's values)."""
     ok, value = literal(msg, t)
     if ok:
-        if value in msgs:
-            return TRUE, z3.IntVal(msgs.index(value))
+        c, k = channel_position(net, value)
+        return (TRUE, z3.IntVal(k)) if c == ch else (FALSE, z3.IntVal(0))
+    assert net.endpoint is not None
+    msgs = channel_messages(net)[ch]
+    first = next((k for k, m in enumerate(msgs) if m[0] == msg.name), None)
+    if first is None:
         return FALSE, z3.IntVal(0)
-    conds = [(eq(msg, const(net.element, m), net.element) if m[0] == msg.name else FALSE) for m in msgs]
-    index: z3.ArithRef = z3.IntVal(0)
-    for k in range(len(msgs) - 1, -1, -1):
-        index = if_(conds[k], z3.IntVal(k), index)
-    return or_(*conds), index
+    mtype = net.element.by_name(msg.name)
+    ends = [mtype.field_position("src"), mtype.field_position("dst")]
+    src, dst = net.channels()[ch]
+    inside = and_(*[eq(msg.fields[k - 1], const(net.endpoint, v), net.endpoint)  # type: ignore[operator]
+                    for k, v in zip(ends, (src, dst))])
+    local: z3.ArithRef = z3.IntVal(0)
+    for i, (_, ft) in enumerate(mtype.fields):
+        if i + 1 in ends:
+            continue
+        local = _simplified(local * ft.size() + value_position(msg.fields[i], ft))
+    return inside, _simplified(first + local)
+
+
+def _simplified(x: z3.ArithRef) -> z3.ArithRef:
+    return z3.simplify(x) if not isinstance(x, z3.IntNumRef) else x
+
+
+def value_position(x: Sym, t: Type) -> z3.ArithRef:
+    """The position of x's value in ``t.values()``."""
+    from verify.ir.types import ArrayOf, Bool, Record
+    if isinstance(t, Bool):
+        return if_(x, z3.IntVal(1), z3.IntVal(0))
+    if isinstance(t, (Range, Symmetric)):
+        return x - t.low
+    if isinstance(t, Enum):
+        return x
+    if isinstance(t, Optional):
+        return if_(x.present, 1 + value_position(x.value, t.inner), z3.IntVal(0))
+    if isinstance(t, (ArrayOf, Record)):
+        types = [t.element] * len(x) if isinstance(t, ArrayOf) else [ft for _, ft in t.fields]
+        out: z3.ArithRef = z3.IntVal(0)
+        for e, et in zip(x, types):
+            out = out * et.size() + value_position(e, et)
+        return out
+    values = t.values()
+    out = z3.IntVal(0)
+    for k in range(len(values) - 1, -1, -1):
+        out = if_(eq(x, const(t, values[k]), t), z3.IntVal(k), out)
+    return out
 
 
 def _positions(e: ir.Positions, env: Env) -> Result:
@@ -582,7 +638,7 @@ def _positions(e: ir.Positions, env: Env) -> Result:
     members: dict[Value, z3.BoolRef] = {p: FALSE for p in range(net.capacity)}
     for ch, (length, slots) in enumerate(value.channels):
         inside, k = fifo_index(net, ch, msg, e.message.type)
-        if z3.is_false(inside):
+        if is_false(inside):
             continue
         for p, slot in enumerate(slots):
             members[p] = or_(members[p], and_(inside, _lt(p, length), slot == k))

@@ -31,6 +31,8 @@ from verify.symbolic.encode_expr import (
     universe,
 )
 from verify.symbolic.values import (
+    is_false,
+    is_true,
     FALSE,
     TRUE,
     Bag,
@@ -38,6 +40,7 @@ from verify.symbolic.values import (
     MsgVal,
     Opt,
     Sym,
+    channel_position,
     SymSet,
     and_,
     const,
@@ -102,7 +105,7 @@ class Body:
 
     def block(self, s: ir.Block, p: Path) -> Path:
         for x in s.statements:
-            if z3.is_false(p.ok):
+            if is_false(p.ok):
                 break
             p = self.run(x, p)
         return p
@@ -348,7 +351,7 @@ def add_message(net: Network, value: Sym, msg: MsgVal) -> tuple[Sym, z3.BoolRef]
     if net.kind == NetworkKind.BAG:
         counts = dict(value.counts)
         for m, hit in _hits(net, msg):
-            if not z3.is_false(hit):
+            if not is_false(hit):
                 counts[m] = _plus(counts[m], if_(hit, z3.IntVal(1), z3.IntVal(0)))
         assert cap is not None
         return Bag(counts), _gt(z3.Sum(*counts.values()) if counts else z3.IntVal(0), cap)
@@ -356,7 +359,7 @@ def add_message(net: Network, value: Sym, msg: MsgVal) -> tuple[Sym, z3.BoolRef]
     chans, full = [], []
     for ch, (length, slots) in enumerate(value.channels):
         inside, k = fifo_index(net, ch, msg, net.element)
-        if z3.is_false(inside):
+        if is_false(inside):
             chans.append((length, slots))
             continue
         new_slots = tuple(if_(and_(inside, _is(length, p)), k, slot) for p, slot in enumerate(slots))
@@ -375,14 +378,14 @@ def remove_message(net: Network, value: Sym, msg: MsgVal, position: z3.ArithRef 
     if net.kind == NetworkKind.BAG:
         counts = dict(value.counts)
         for m, hit in _hits(net, msg):
-            if not z3.is_false(hit):
+            if not is_false(hit):
                 counts[m] = _plus(counts[m], if_(hit, z3.IntVal(-1), z3.IntVal(0)))
         return Bag(counts)
     pos = position if position is not None else z3.IntVal(0)
     chans = []
     for ch, (length, slots) in enumerate(value.channels):
         inside, _ = fifo_index(net, ch, msg, net.element)
-        if z3.is_false(inside):
+        if is_false(inside):
             chans.append((length, slots))
             continue
         n = len(slots)
@@ -402,8 +405,7 @@ def remove_every_copy(net: Network, value: Sym, msg: object) -> Sym:
         counts = dict(value.counts)
         counts[msg] = z3.IntVal(0)
         return Bag(counts)
-    ch = net.channel(msg)
-    k = net._channel_messages()[ch].index(msg)
+    ch, k = channel_position(net, msg)
     length, slots = value.channels[ch]
     keep = [and_(_gt(length, p), not_(slot == k)) for p, slot in enumerate(slots)]
     ranks: list[z3.ArithRef] = []

@@ -57,6 +57,17 @@ Sym = Any  # z3.BoolRef | z3.ArithRef | Opt | tuple | SymSet | MsgVal | Bag | Fi
 
 TRUE = z3.BoolVal(True)
 FALSE = z3.BoolVal(False)
+_TRUE_ID = TRUE.get_id()
+_FALSE_ID = FALSE.get_id()
+
+
+def is_true(x: z3.ExprRef) -> bool:
+    """Is x the literal true? (Literals are shared terms: comparing ids is enough, and fast.)"""
+    return x.get_id() == _TRUE_ID
+
+
+def is_false(x: z3.ExprRef) -> bool:
+    return x.get_id() == _FALSE_ID
 
 
 class Unencodable(Exception):
@@ -68,9 +79,9 @@ class Unencodable(Exception):
 def and_(*xs: z3.BoolRef) -> z3.BoolRef:
     parts = []
     for x in xs:
-        if z3.is_false(x):
+        if is_false(x):
             return FALSE
-        if not z3.is_true(x):
+        if not is_true(x):
             parts.append(x)
     if not parts:
         return TRUE
@@ -80,9 +91,9 @@ def and_(*xs: z3.BoolRef) -> z3.BoolRef:
 def or_(*xs: z3.BoolRef) -> z3.BoolRef:
     parts = []
     for x in xs:
-        if z3.is_true(x):
+        if is_true(x):
             return TRUE
-        if not z3.is_false(x):
+        if not is_false(x):
             parts.append(x)
     if not parts:
         return FALSE
@@ -90,9 +101,9 @@ def or_(*xs: z3.BoolRef) -> z3.BoolRef:
 
 
 def not_(x: z3.BoolRef) -> z3.BoolRef:
-    if z3.is_true(x):
+    if is_true(x):
         return FALSE
-    if z3.is_false(x):
+    if is_false(x):
         return TRUE
     return z3.Not(x)
 
@@ -103,14 +114,14 @@ def implies(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
 
 def int_of(x: z3.ArithRef) -> int | None:
     """The Python int of a numeral, else None."""
-    return x.as_long() if z3.is_int_value(x) else None
+    return x.as_long() if isinstance(x, z3.IntNumRef) else None
 
 
 def if_(c: z3.BoolRef, a: Any, b: Any) -> Any:
     """z3.If on leaves, folded when the condition or the branches are equal literals."""
-    if z3.is_true(c):
+    if is_true(c):
         return a
-    if z3.is_false(c):
+    if is_false(c):
         return b
     if a is b or (z3.is_expr(a) and z3.is_expr(b) and a.eq(b)):
         return a
@@ -157,8 +168,26 @@ def message_type(t: Type, name: str) -> Message:
     raise Unencodable(f"a message of type {t}")
 
 
+_CHANNELS: dict[Network, tuple[list[tuple[Value, ...]], dict[Value, tuple[int, int]]]] = {}
+
+
 def channel_messages(net: Network) -> list[tuple[Value, ...]]:
-    return net._channel_messages()
+    """For a fifo network: the messages each channel carries, in order (computed once per network)."""
+    return _channels(net)[0]
+
+
+def channel_position(net: Network, msg: Value) -> tuple[int, int]:
+    """The channel of a concrete fifo message and its position among that channel's messages."""
+    return _channels(net)[1][msg]
+
+
+def _channels(net: Network) -> tuple[list[tuple[Value, ...]], dict[Value, tuple[int, int]]]:
+    found = _CHANNELS.get(net)
+    if found is None:
+        chans = net._channel_messages()
+        where = {m: (c, k) for c, ms in enumerate(chans) for k, m in enumerate(ms)}
+        found = _CHANNELS[net] = (chans, where)
+    return found
 
 
 def is_int_sort(t: Type) -> bool:
@@ -212,7 +241,7 @@ def _network_const(net: Network, v: Value) -> Sym:
     assert net.capacity is not None
     chans = []
     for queue, msgs in zip(v, channel_messages(net)):
-        slots = [z3.IntVal(msgs.index(m)) for m in queue] + [z3.IntVal(0)] * (net.capacity - len(queue))
+        slots = [z3.IntVal(channel_position(net, m)[1]) for m in queue] + [z3.IntVal(0)] * (net.capacity - len(queue))
         chans.append((z3.IntVal(len(queue)), tuple(slots)))
     return Fifo(tuple(chans))
 
@@ -407,9 +436,9 @@ def eq(a: Sym, b: Sym, t: Type) -> z3.BoolRef:
     """a == b for two values of type t."""
     if z3.is_expr(a):
         if z3.is_bool(a):
-            if z3.is_true(a) or z3.is_false(a):
-                if z3.is_true(b) or z3.is_false(b):
-                    return z3.BoolVal(z3.is_true(a) == z3.is_true(b))
+            if is_true(a) or is_false(a):
+                if is_true(b) or is_false(b):
+                    return z3.BoolVal(is_true(a) == is_true(b))
             return a == b
         x, y = int_of(a), int_of(b)
         if x is not None and y is not None:
@@ -453,22 +482,22 @@ def _less(p: int, length: z3.ArithRef) -> z3.BoolRef:
 
 
 def _iff(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
-    if z3.is_true(a):
+    if is_true(a):
         return b
-    if z3.is_true(b):
+    if is_true(b):
         return a
-    if z3.is_false(a):
+    if is_false(a):
         return not_(b)
-    if z3.is_false(b):
+    if is_false(b):
         return not_(a)
     return a == b
 
 
 def ite(c: z3.BoolRef, a: Sym, b: Sym) -> Sym:
     """if c then a else b, for two values of one shape."""
-    if z3.is_true(c) or a is b:
+    if is_true(c) or a is b:
         return a
-    if z3.is_false(c):
+    if is_false(c):
         return b
     if z3.is_expr(a):
         return if_(c, a, b)
@@ -535,16 +564,16 @@ def _contains(t: Type, v: Value) -> bool:
 def literal(x: Sym, t: Type) -> tuple[bool, Value]:
     """(True, value) if x is a concrete value of type t, else (False, None)."""
     if z3.is_expr(x):
-        if z3.is_true(x) or z3.is_false(x):
-            return True, z3.is_true(x)
+        if is_true(x) or is_false(x):
+            return True, is_true(x)
         n = int_of(x)
         if n is None:
             return False, None
         return True, (t.members[n] if isinstance(t, Enum) else n)
     if isinstance(x, Opt):
-        if z3.is_false(x.present):
+        if is_false(x.present):
             return True, None
-        if not z3.is_true(x.present) or x.value is None:
+        if not is_true(x.present) or x.value is None:
             return False, None
         return literal(x.value, t.inner if isinstance(t, Optional) else t)
     if isinstance(x, tuple):
@@ -568,13 +597,13 @@ def decode(x: Sym, t: Type, model: z3.ModelRef | None) -> Value:
         return term if model is None else model.eval(term, model_completion=True)
 
     if isinstance(t, Bool):
-        return z3.is_true(ev(x))
+        return is_true(ev(x))
     if isinstance(t, Enum):
         return t.members[ev(x).as_long()]
     if is_int_sort(t):
         return ev(x).as_long()
     if isinstance(t, (Optional, NoneType)):
-        if x.value is None or not z3.is_true(ev(x.present)):
+        if x.value is None or not is_true(ev(x.present)):
             return None
         return decode(x.value, t.inner, model)  # type: ignore[union-attr]
     if isinstance(t, ArrayOf):
@@ -585,10 +614,10 @@ def decode(x: Sym, t: Type, model: z3.ModelRef | None) -> Value:
         m = message_type(t, x.name)
         return (x.name,) + tuple(decode(e, ft, model) for e, (_, ft) in zip(x.fields, m.fields))
     if isinstance(t, SetOf):
-        return frozenset(k for k, b in x.members.items() if z3.is_true(ev(b)))
+        return frozenset(k for k, b in x.members.items() if is_true(ev(b)))
     if isinstance(t, Network):
         if t.kind == NetworkKind.SET:
-            return frozenset(k for k, b in x.members.items() if z3.is_true(ev(b)))
+            return frozenset(k for k, b in x.members.items() if is_true(ev(b)))
         if t.kind == NetworkKind.BAG:
             counts = {k: ev(c).as_long() for k, c in x.counts.items()}
             return frozenset((k, c) for k, c in counts.items() if c > 0)
@@ -610,4 +639,4 @@ def product_size(sizes: list[int]) -> int:
 __all__ = ["Sym", "Opt", "SymSet", "MsgVal", "Bag", "Fifo", "Unencodable", "TRUE", "FALSE", "and_", "or_", "not_",
            "implies", "if_", "int_of", "const", "default", "fresh", "leaves", "rebuild", "join", "coerce", "eq",
            "ite", "in_type", "literal", "decode", "count_true", "message_type", "channel_messages", "is_int_sort",
-           "product_size"]
+           "product_size", "is_true", "is_false", "channel_position"]
