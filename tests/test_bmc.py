@@ -42,7 +42,9 @@ BROKEN = [
     "ring_crash_during_election", "zk_no_fencing", "zk_paused_leader", "raft_prevote_off",
     "raft_checkquorum_off", "raft_checkquorum_off_stale",
 ]
-SLOW = {}  # name -> why it is not run here
+# name -> why it is not run here
+SLOW = {"ring_crash_during_election": "a fifo of capacity 6 on 9 channels with set-valued message fields: z3 takes "
+                                      "tens of seconds per model-error query from depth 3 on"}
 
 
 def test_the_broken_list_is_every_spec_expecting_a_safety_violation():

@@ -48,10 +48,11 @@ from verify.errors import ModelRuntimeError, UsageProblem
 from verify.ir import nodes as ir
 from verify.ir.evaluate import Frame, compile_expr
 from verify.ir.transitions import Transitions
+from verify.symbolic.decode import decode
 from verify.symbolic.encode import SystemCode
 from verify.symbolic.encode_expr import Refused
 from verify.symbolic.solver import Answer, Solver, Verdict
-from verify.symbolic.values import Unencodable, decode, fresh, leaves, or_
+from verify.symbolic.values import Unencodable, fresh, leaves, or_
 
 NO_DEPTH = "the bmc engine needs a depth bound: give --depth K (or max_depth K in the spec)"
 

@@ -32,8 +32,6 @@ from verify.ir.types import Network, SetOf, Value
 from verify.symbolic.encode_expr import Env, Refused, deliverable, expr, member
 from verify.symbolic.encode_stmt import Body, Choices, Path, conform
 from verify.symbolic.values import (
-    is_false,
-    is_true,
     FALSE,
     TRUE,
     Sym,
@@ -41,6 +39,7 @@ from verify.symbolic.values import (
     const,
     eq,
     fresh,
+    is_true,
     leaves,
     not_,
     or_,
@@ -141,8 +140,8 @@ class SystemCode:
     # ---------------------------------------------------------------- steps
 
     def _encode_labels(self) -> None:
-        plain = []
-        waiting = []
+        plain: list[tuple[int, ir.Action]] = []
+        waiting: list[tuple[int, ir.Action]] = []
         for k, action in enumerate(self.system.actions):
             (waiting if action.waits_for_timeout else plain).append((k, action))
         codes: dict[int, list[LabelCode]] = {}

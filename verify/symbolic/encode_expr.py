@@ -22,9 +22,7 @@ import z3
 
 from verify.ir import nodes as ir
 from verify.ir.types import (
-    Enum,
     Int,
-    Message,
     MessageUnion,
     Network,
     NetworkKind,
@@ -35,9 +33,8 @@ from verify.ir.types import (
     Type,
     Value,
 )
+from verify.symbolic.networks import fifo_index, held, lt
 from verify.symbolic.values import (
-    is_false,
-    is_true,
     FALSE,
     TRUE,
     Bag,
@@ -48,7 +45,6 @@ from verify.symbolic.values import (
     SymSet,
     Unencodable,
     and_,
-    channel_messages,
     channel_position,
     coerce,
     const,
@@ -58,6 +54,7 @@ from verify.symbolic.values import (
     if_,
     implies,
     int_of,
+    is_false,
     ite,
     join,
     literal,
@@ -167,11 +164,18 @@ def _arith(op: ir.BinaryOp, a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
 
 
 def _divide(op: ir.BinaryOp, a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
-    """Truncating division and its remainder, as the reference computes them."""
+    """Truncating division and its remainder, as the reference computes them. By a literal
+    divisor (the usual case) this stays linear arithmetic."""
     x, y = int_of(a), int_of(b)
     if x is not None and y is not None and y != 0:
         q = abs(x) // abs(y) * (1 if (x >= 0) == (y >= 0) else -1)
         return z3.IntVal(q if op == ir.BinaryOp.DIV else x - q * y)
+    if y is not None:
+        if y == 0:
+            return z3.IntVal(0)  # an error: the value does not matter
+        q0 = z3.If(a >= 0, a, -a) / abs(y)
+        q = z3.If(a >= 0, q0, -q0) if y > 0 else z3.If(a >= 0, -q0, q0)
+        return q if op == ir.BinaryOp.DIV else a - q * y
     ax = if_(a >= 0, a, -a)
     ay = if_(b >= 0, b, -b)
     q0 = ax / ay
@@ -183,12 +187,6 @@ _COMPARE: dict[ir.BinaryOp, Callable] = {
     ir.BinaryOp.LT: lambda a, b: a < b, ir.BinaryOp.LE: lambda a, b: a <= b,
     ir.BinaryOp.GT: lambda a, b: a > b, ir.BinaryOp.GE: lambda a, b: a >= b,
 }
-_PY_COMPARE: dict[ir.BinaryOp, Callable] = {
-    ir.BinaryOp.LT: lambda a, b: a < b, ir.BinaryOp.LE: lambda a, b: a <= b,
-    ir.BinaryOp.GT: lambda a, b: a > b, ir.BinaryOp.GE: lambda a, b: a >= b,
-}
-
-
 def _binary(e: ir.Binary, env: Env) -> Result:
     op = e.op
     a, ea = expr(e.left, env)
@@ -209,7 +207,7 @@ def _binary(e: ir.Binary, env: Env) -> Result:
     if op in _COMPARE:
         x, y = int_of(a), int_of(b)
         if x is not None and y is not None:
-            return z3.BoolVal(_PY_COMPARE[op](x, y)), err
+            return z3.BoolVal(_COMPARE[op](x, y)), err
         return _COMPARE[op](a, b), err
     if op in (ir.BinaryOp.EQ, ir.BinaryOp.NE):
         t = join(e.left.type, e.right.type)
@@ -439,7 +437,7 @@ def select(items: tuple[Sym, ...], index_type: Type, i: Sym, it: Type) -> Result
     ok, value = literal(i, it)
     if ok:
         if not _contains(index_type, value):
-            return default_like(items), TRUE
+            return items[0], TRUE
         return items[index_type.position(value)], FALSE
     keys = index_type.values()
     conds = [eq(i, const(index_type, k), join(it, index_type)) for k in keys]
@@ -454,10 +452,6 @@ def _contains(t: Type, v: Value) -> bool:
         return bool(t.contains(v))
     except Exception:
         return False
-
-
-def default_like(items: tuple[Sym, ...]) -> Sym:
-    return items[0]
 
 
 def _index(e: ir.Index, env: Env) -> Result:
@@ -524,22 +518,6 @@ def _builtin(e: ir.Builtin, env: Env) -> Result:
 
 # ------------------------------------------------------------------ networks, read
 
-def held(net: Network, value: Sym, msg: Value) -> z3.BoolRef:
-    """Is (a copy of) the concrete message msg in flight?"""
-    if net.kind == NetworkKind.SET:
-        return value.has(msg)
-    if net.kind == NetworkKind.BAG:
-        return value.counts[msg] > 0
-    ch, k = channel_position(net, msg)
-    length, slots = value.channels[ch]
-    return or_(*[and_(_lt(p, length), slot == k) for p, slot in enumerate(slots)])
-
-
-def _lt(p: int, length: z3.ArithRef) -> z3.BoolRef:
-    n = int_of(length)
-    return z3.BoolVal(p < n) if n is not None else length > p
-
-
 def _in_flight(e: ir.InFlight, env: Env) -> Result:
     net = env.networks[e.network]
     value = env.vars[e.network]
@@ -556,7 +534,7 @@ def _deliverable(e: ir.Deliverable, env: Env) -> Result:
     for m in msgs:
         ch, k = channel_position(net, m)
         length, slots = value.channels[ch]
-        members[m] = and_(_lt(0, length), slots[0] == k) if slots else FALSE
+        members[m] = and_(lt(0, length), slots[0] == k) if slots else FALSE
     return SymSet(members), FALSE
 
 
@@ -574,60 +552,7 @@ def deliverable(e: ir.Deliverable | ir.InFlight, env: Env, msg: Value) -> z3.Boo
         return FALSE
     ch, k = channel_position(net, msg)
     length, slots = value.channels[ch]
-    return and_(_lt(0, length), slots[0] == k) if slots else FALSE
-
-
-def fifo_index(net: Network, ch: int, msg: Sym, t: Type) -> tuple[z3.BoolRef, z3.ArithRef]:
-    """Is the symbolic message msg one of channel ch's, and its position among them (computed
-    from its fields: a channel's messages are in the order of their type's values)."""
-    ok, value = literal(msg, t)
-    if ok:
-        c, k = channel_position(net, value)
-        return (TRUE, z3.IntVal(k)) if c == ch else (FALSE, z3.IntVal(0))
-    assert net.endpoint is not None
-    msgs = channel_messages(net)[ch]
-    first = next((k for k, m in enumerate(msgs) if m[0] == msg.name), None)
-    if first is None:
-        return FALSE, z3.IntVal(0)
-    mtype = net.element.by_name(msg.name)
-    ends = [mtype.field_position("src"), mtype.field_position("dst")]
-    src, dst = net.channels()[ch]
-    inside = and_(*[eq(msg.fields[k - 1], const(net.endpoint, v), net.endpoint)  # type: ignore[operator]
-                    for k, v in zip(ends, (src, dst))])
-    local: z3.ArithRef = z3.IntVal(0)
-    for i, (_, ft) in enumerate(mtype.fields):
-        if i + 1 in ends:
-            continue
-        local = _simplified(local * ft.size() + value_position(msg.fields[i], ft))
-    return inside, _simplified(first + local)
-
-
-def _simplified(x: z3.ArithRef) -> z3.ArithRef:
-    return z3.simplify(x) if not isinstance(x, z3.IntNumRef) else x
-
-
-def value_position(x: Sym, t: Type) -> z3.ArithRef:
-    """The position of x's value in ``t.values()``."""
-    from verify.ir.types import ArrayOf, Bool, Record
-    if isinstance(t, Bool):
-        return if_(x, z3.IntVal(1), z3.IntVal(0))
-    if isinstance(t, (Range, Symmetric)):
-        return x - t.low
-    if isinstance(t, Enum):
-        return x
-    if isinstance(t, Optional):
-        return if_(x.present, 1 + value_position(x.value, t.inner), z3.IntVal(0))
-    if isinstance(t, (ArrayOf, Record)):
-        types = [t.element] * len(x) if isinstance(t, ArrayOf) else [ft for _, ft in t.fields]
-        out: z3.ArithRef = z3.IntVal(0)
-        for e, et in zip(x, types):
-            out = out * et.size() + value_position(e, et)
-        return out
-    values = t.values()
-    out = z3.IntVal(0)
-    for k in range(len(values) - 1, -1, -1):
-        out = if_(eq(x, const(t, values[k]), t), z3.IntVal(k), out)
-    return out
+    return and_(lt(0, length), slots[0] == k) if slots else FALSE
 
 
 def _positions(e: ir.Positions, env: Env) -> Result:
@@ -635,13 +560,13 @@ def _positions(e: ir.Positions, env: Env) -> Result:
     value: Fifo = env.vars[e.network]
     msg, err = expr(e.message, env)
     assert net.capacity is not None
-    members: dict[Value, z3.BoolRef] = {p: FALSE for p in range(net.capacity)}
+    members: dict[Value, z3.BoolRef] = dict.fromkeys(range(net.capacity), FALSE)
     for ch, (length, slots) in enumerate(value.channels):
         inside, k = fifo_index(net, ch, msg, e.message.type)
         if is_false(inside):
             continue
         for p, slot in enumerate(slots):
-            members[p] = or_(members[p], and_(inside, _lt(p, length), slot == k))
+            members[p] = or_(members[p], and_(inside, lt(p, length), slot == k))
     return SymSet(members), err
 
 
@@ -667,4 +592,4 @@ _RULES: dict[type, Callable[..., Result]] = {
 }
 
 __all__ = ["Env", "Refused", "Result", "expr", "as_type", "member", "universe", "bound", "element_type", "select",
-           "held", "fifo_index", "Enum", "Message", "Optional"]
+           "deliverable", "interval"]

@@ -26,30 +26,23 @@ from verify.symbolic.encode_expr import (
     as_type,
     bound,
     expr,
-    fifo_index,
     select,
     universe,
 )
+from verify.symbolic.networks import add_message, remove_every_copy, remove_message
 from verify.symbolic.values import (
-    is_false,
-    is_true,
     FALSE,
     TRUE,
-    Bag,
-    Fifo,
     MsgVal,
     Opt,
     Sym,
-    channel_position,
     SymSet,
     and_,
     const,
-    count_true,
     default,
     eq,
-    if_,
     in_type,
-    int_of,
+    is_false,
     ite,
     literal,
     message_type,
@@ -326,133 +319,6 @@ def conform_message(msg: MsgVal, src: Type, mtype: Message) -> MsgVal:
     return MsgVal(msg.name, tuple(conform(e, ft) for e, (_, ft) in zip(msg.fields, mtype.fields)))
 
 
-# ------------------------------------------------------------------ network values, written
-
-def _hits(net: Network, msg: MsgVal) -> list[tuple[object, z3.BoolRef]]:
-    """Each message of the universe with the condition that msg is it."""
-    ok, value = literal(msg, net.element)
-    out = []
-    for m in net.element.values():
-        if m[0] != msg.name:
-            continue
-        out.append((m, z3.BoolVal(m == value) if ok else eq(msg, const(net.element, m), net.element)))
-    return out
-
-
-def add_message(net: Network, value: Sym, msg: MsgVal) -> tuple[Sym, z3.BoolRef]:
-    """The network with one more copy of msg, and the condition that this exceeds its capacity."""
-    cap = net.capacity
-    if net.kind == NetworkKind.SET:
-        members = dict(value.members)
-        for m, hit in _hits(net, msg):
-            members[m] = or_(members[m], hit)
-        full = FALSE if cap is None else _gt(count_true(list(members.values())), cap)
-        return SymSet(members), full
-    if net.kind == NetworkKind.BAG:
-        counts = dict(value.counts)
-        for m, hit in _hits(net, msg):
-            if not is_false(hit):
-                counts[m] = _plus(counts[m], if_(hit, z3.IntVal(1), z3.IntVal(0)))
-        assert cap is not None
-        return Bag(counts), _gt(z3.Sum(*counts.values()) if counts else z3.IntVal(0), cap)
-    assert cap is not None
-    chans, full = [], []
-    for ch, (length, slots) in enumerate(value.channels):
-        inside, k = fifo_index(net, ch, msg, net.element)
-        if is_false(inside):
-            chans.append((length, slots))
-            continue
-        new_slots = tuple(if_(and_(inside, _is(length, p)), k, slot) for p, slot in enumerate(slots))
-        full.append(and_(inside, _ge(length, cap)))
-        chans.append((_plus(length, if_(inside, z3.IntVal(1), z3.IntVal(0))), new_slots))
-    return Fifo(tuple(chans)), or_(*full)
-
-
-def remove_message(net: Network, value: Sym, msg: MsgVal, position: z3.ArithRef | None) -> Sym:
-    """The network with one copy of msg taken out (on a fifo, the one at ``position`` of its channel)."""
-    if net.kind == NetworkKind.SET:
-        members = dict(value.members)
-        for m, hit in _hits(net, msg):
-            members[m] = and_(members[m], not_(hit))
-        return SymSet(members)
-    if net.kind == NetworkKind.BAG:
-        counts = dict(value.counts)
-        for m, hit in _hits(net, msg):
-            if not is_false(hit):
-                counts[m] = _plus(counts[m], if_(hit, z3.IntVal(-1), z3.IntVal(0)))
-        return Bag(counts)
-    pos = position if position is not None else z3.IntVal(0)
-    chans = []
-    for ch, (length, slots) in enumerate(value.channels):
-        inside, _ = fifo_index(net, ch, msg, net.element)
-        if is_false(inside):
-            chans.append((length, slots))
-            continue
-        n = len(slots)
-        shifted = tuple(if_(and_(inside, _at_most(pos, p)), slots[p + 1] if p + 1 < n else slots[p], slots[p])
-                        for p in range(n))
-        chans.append((_plus(length, if_(inside, z3.IntVal(-1), z3.IntVal(0))), shifted))
-    return Fifo(tuple(chans))
-
-
-def remove_every_copy(net: Network, value: Sym, msg: object) -> Sym:
-    """The network without any copy of the concrete message msg."""
-    if net.kind == NetworkKind.SET:
-        members = dict(value.members)
-        members[msg] = FALSE
-        return SymSet(members)
-    if net.kind == NetworkKind.BAG:
-        counts = dict(value.counts)
-        counts[msg] = z3.IntVal(0)
-        return Bag(counts)
-    ch, k = channel_position(net, msg)
-    length, slots = value.channels[ch]
-    keep = [and_(_gt(length, p), not_(slot == k)) for p, slot in enumerate(slots)]
-    ranks: list[z3.ArithRef] = []
-    rank: z3.ArithRef = z3.IntVal(0)
-    for b in keep:
-        ranks.append(rank)
-        rank = _plus(rank, if_(b, z3.IntVal(1), z3.IntVal(0)))
-    new_slots = []
-    for q in range(len(slots)):
-        v = slots[q]
-        for p in range(len(slots) - 1, q - 1, -1):
-            v = if_(and_(keep[p], ranks[p] == q), slots[p], v)
-        new_slots.append(v)
-    chans = list(value.channels)
-    chans[ch] = (rank, tuple(new_slots))
-    return Fifo(tuple(chans))
-
-
-def _plus(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
-    x, y = int_of(a), int_of(b)
-    if x is not None and y is not None:
-        return z3.IntVal(x + y)
-    if y == 0:
-        return a
-    return a + b
-
-
-def _gt(a: z3.ArithRef, n: int) -> z3.BoolRef:
-    x = int_of(a)
-    return z3.BoolVal(x > n) if x is not None else a > n
-
-
-def _ge(a: z3.ArithRef, n: int) -> z3.BoolRef:
-    x = int_of(a)
-    return z3.BoolVal(x >= n) if x is not None else a >= n
-
-
-def _at_most(a: z3.ArithRef, n: int) -> z3.BoolRef:
-    x = int_of(a)
-    return z3.BoolVal(x <= n) if x is not None else a <= n
-
-
-def _is(a: z3.ArithRef, n: int) -> z3.BoolRef:
-    x = int_of(a)
-    return z3.BoolVal(x == n) if x is not None else a == n
-
-
 _RULES: dict[type, Callable[[Body, ir.Stmt, Path], Path]] = {
     ir.Block: Body.block, ir.Assign: Body.assign, ir.Let: Body.let, ir.Require: Body.require,  # type: ignore[dict-item]
     ir.Assert: Body.assert_, ir.If: Body.if_, ir.Loop: Body.loop, ir.Either: Body.either,  # type: ignore[dict-item]
@@ -460,4 +326,4 @@ _RULES: dict[type, Callable[[Body, ir.Stmt, Path], Path]] = {
     ir.Duplicate: Body.duplicate, ir.Drop: Body.drop,  # type: ignore[dict-item]
 }
 
-__all__ = ["Path", "Choices", "Body", "conform", "add_message", "remove_message", "remove_every_copy"]
+__all__ = ["Path", "Choices", "Body", "conform"]

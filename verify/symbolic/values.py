@@ -23,8 +23,8 @@ its meaning without choosing widths; stored values carry range constraints.
 
 >>> from verify.ir.types import Range
 >>> x, facts = fresh(Range(0, 3), "x")
->>> decode(const(Range(0, 3), 2), Range(0, 3), None)
-2
+>>> literal(const(Range(0, 3), 2), Range(0, 3))
+(True, 2)
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def const(t: Type, v: Value) -> Sym:
     if isinstance(t, ArrayOf):
         return tuple(const(t.element, x) for x in v)
     if isinstance(t, SetOf):
-        return SymSet({x: TRUE for x in sorted(v, key=_sort_key(t.element))})
+        return SymSet(dict.fromkeys(sorted(v, key=_sort_key(t.element)), TRUE))
     if isinstance(t, Record):
         return tuple(const(ft, x) for (_, ft), x in zip(t.fields, v))
     if isinstance(t, (Message, MessageUnion)):
@@ -240,7 +240,7 @@ def _network_const(net: Network, v: Value) -> Sym:
         return Bag({m: z3.IntVal(counts.get(m, 0)) for m in universe})
     assert net.capacity is not None
     chans = []
-    for queue, msgs in zip(v, channel_messages(net)):
+    for queue in v:
         slots = [z3.IntVal(channel_position(net, m)[1]) for m in queue] + [z3.IntVal(0)] * (net.capacity - len(queue))
         chans.append((z3.IntVal(len(queue)), tuple(slots)))
     return Fifo(tuple(chans))
@@ -348,30 +348,6 @@ def leaves(x: Sym) -> list[z3.ExprRef]:
     raise TypeError(f"not a symbolic value: {x!r}")
 
 
-def rebuild(x: Sym, terms: list[z3.ExprRef]) -> Sym:
-    """A symbolic value of the same shape as x with its leaves replaced, in :func:`leaves` order."""
-    it = iter(terms)
-
-    def go(y: Sym) -> Sym:
-        if z3.is_expr(y):
-            return next(it)
-        if isinstance(y, Opt):
-            p = next(it)
-            return Opt(p, go(y.value) if y.value is not None else None)
-        if isinstance(y, tuple):
-            return tuple(go(e) for e in y)
-        if isinstance(y, SymSet):
-            return SymSet({k: next(it) for k in y.members})
-        if isinstance(y, MsgVal):
-            return MsgVal(y.name, go(y.fields))
-        if isinstance(y, Bag):
-            return Bag({k: next(it) for k in y.counts})
-        if isinstance(y, Fifo):
-            return Fifo(tuple((next(it), tuple(next(it) for _ in slots)) for _, slots in y.channels))
-        raise TypeError(f"not a symbolic value: {y!r}")
-    return go(x)
-
-
 # ------------------------------------------------------------------ types joined, values coerced
 
 _KNOWN = (Bool, Int, Range, Symmetric, Enum, NoneType, Optional, ArrayOf, SetOf, Record, Message, MessageUnion,
@@ -436,9 +412,8 @@ def eq(a: Sym, b: Sym, t: Type) -> z3.BoolRef:
     """a == b for two values of type t."""
     if z3.is_expr(a):
         if z3.is_bool(a):
-            if is_true(a) or is_false(a):
-                if is_true(b) or is_false(b):
-                    return z3.BoolVal(is_true(a) == is_true(b))
+            if (is_true(a) or is_false(a)) and (is_true(b) or is_false(b)):
+                return z3.BoolVal(is_true(a) == is_true(b))
             return a == b
         x, y = int_of(a), int_of(b)
         if x is not None and y is not None:
@@ -577,7 +552,7 @@ def literal(x: Sym, t: Type) -> tuple[bool, Value]:
             return False, None
         return literal(x.value, t.inner if isinstance(t, Optional) else t)
     if isinstance(x, tuple):
-        types = ([t.element] * len(x) if isinstance(t, ArrayOf) else [ft for _, ft in t.fields])
+        types = [t.element] * len(x) if isinstance(t, ArrayOf) else [ft for _, ft in t.fields]  # type: ignore[attr-defined]
         parts = [literal(e, et) for e, et in zip(x, types)]
         if all(ok for ok, _ in parts):
             return True, tuple(v for _, v in parts)
@@ -591,44 +566,6 @@ def literal(x: Sym, t: Type) -> tuple[bool, Value]:
     return False, None
 
 
-def decode(x: Sym, t: Type, model: z3.ModelRef | None) -> Value:
-    """The concrete value a model gives x (model None: x must be literal)."""
-    def ev(term: z3.ExprRef) -> z3.ExprRef:
-        return term if model is None else model.eval(term, model_completion=True)
-
-    if isinstance(t, Bool):
-        return is_true(ev(x))
-    if isinstance(t, Enum):
-        return t.members[ev(x).as_long()]
-    if is_int_sort(t):
-        return ev(x).as_long()
-    if isinstance(t, (Optional, NoneType)):
-        if x.value is None or not is_true(ev(x.present)):
-            return None
-        return decode(x.value, t.inner, model)  # type: ignore[union-attr]
-    if isinstance(t, ArrayOf):
-        return tuple(decode(e, t.element, model) for e in x)
-    if isinstance(t, Record):
-        return tuple(decode(e, ft, model) for e, (_, ft) in zip(x, t.fields))
-    if isinstance(t, (Message, MessageUnion)):
-        m = message_type(t, x.name)
-        return (x.name,) + tuple(decode(e, ft, model) for e, (_, ft) in zip(x.fields, m.fields))
-    if isinstance(t, SetOf):
-        return frozenset(k for k, b in x.members.items() if is_true(ev(b)))
-    if isinstance(t, Network):
-        if t.kind == NetworkKind.SET:
-            return frozenset(k for k, b in x.members.items() if is_true(ev(b)))
-        if t.kind == NetworkKind.BAG:
-            counts = {k: ev(c).as_long() for k, c in x.counts.items()}
-            return frozenset((k, c) for k, c in counts.items() if c > 0)
-        queues = []
-        for (length, slots), msgs in zip(x.channels, channel_messages(t)):
-            n = ev(length).as_long()
-            queues.append(tuple(msgs[ev(s).as_long()] for s in slots[:n]))
-        return tuple(queues)
-    raise Unencodable(f"a value of type {t}")
-
-
 def product_size(sizes: list[int]) -> int:
     n = 1
     for s in sizes:
@@ -637,6 +574,6 @@ def product_size(sizes: list[int]) -> int:
 
 
 __all__ = ["Sym", "Opt", "SymSet", "MsgVal", "Bag", "Fifo", "Unencodable", "TRUE", "FALSE", "and_", "or_", "not_",
-           "implies", "if_", "int_of", "const", "default", "fresh", "leaves", "rebuild", "join", "coerce", "eq",
-           "ite", "in_type", "literal", "decode", "count_true", "message_type", "channel_messages", "is_int_sort",
+           "implies", "if_", "int_of", "const", "default", "fresh", "leaves", "join", "coerce", "eq",
+           "ite", "in_type", "literal", "count_true", "message_type", "channel_messages", "is_int_sort",
            "product_size", "is_true", "is_false", "channel_position"]
