@@ -24,6 +24,8 @@ RULES = [
      "the engine interface imports no engine and no presentation"),
     ("verify.explicit", PRESENTATION + ("verify.lang",),
      "engines read ir.System and return witnesses: no traces, reports, loading or front end"),
+    ("verify.symbolic", PRESENTATION + ("verify.lang", "verify.explicit", "verify.engines", "verify.files"),
+     "the symbolic engines read ir.System (and z3) and return witnesses, like every engine"),
     ("verify.ir", ENGINES + PRESENTATION + ("verify.engine", "verify.lang"),
      "the IR and its semantics stand alone"),
     ("verify.traces", ENGINES + ("verify.report", "verify.check", "verify.load", "verify.cli"),

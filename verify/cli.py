@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--engine", metavar="NAME",
                        help=f"the engine to run, over the spec's (engines: {', '.join(engine_names())})")
     check.add_argument("--max-states", type=_positive_int, help="store at most this many distinct states")
-    check.add_argument("--max-depth", type=_positive_int, help="explore only this many steps from the initial states")
+    check.add_argument("--max-depth", "--depth", dest="max_depth", type=_positive_int,
+                       help="explore only this many steps from the initial states (--depth: the same)")
     check.add_argument("--time-limit", type=_seconds, metavar="SECONDS", help="stop after this long")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--out", metavar="DIR", help="write traces and results.json under DIR")

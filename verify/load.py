@@ -191,7 +191,12 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
 
 def _sound(check: Check) -> Check:
     """Refuse a check whose answer would not be sound: temporal properties under a depth
-    bound (a behaviour cut at a depth is not a behaviour), or on an engine that cannot judge them."""
+    bound (a behaviour cut at a depth is not a behaviour), or on an engine that cannot judge them;
+    and a check without a depth bound on an engine that needs one (``needs_depth``)."""
+    engine = engine_named(check.engine)
+    if getattr(engine, "needs_depth", False) and check.limits.max_depth is None:
+        raise UsageProblem(f"{check.name}: the {check.engine} engine checks up to a depth bound, and none is "
+                           "given", hint="give --depth K (or max_depth K in the spec)")
     temporal = [p.name for p in check.system.properties if p.kind == ir.PropertyKind.TEMPORAL]
     if not temporal:
         return check
@@ -199,7 +204,7 @@ def _sound(check: Check) -> Check:
         raise UsageProblem(f"{check.name}: temporal properties ({', '.join(temporal)}) are not checked with a depth "
                            "bound: a behaviour cut at a depth is not a behaviour, so no verdict would be sound",
                            hint="drop max_depth / --max-depth; bound the model instead (a 'bound' clause)")
-    if not getattr(engine_named(check.engine), "checks_temporal", False):
+    if not getattr(engine, "checks_temporal", False):
         raise UsageProblem(f"{check.name}: the {check.engine} engine does not check temporal properties "
                            f"({', '.join(temporal)})", hint="use --engine reference")
     return check

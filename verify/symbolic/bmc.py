@@ -1,0 +1,319 @@
+"""Bounded model checking of safety properties with z3: the engine ``bmc``.
+
+The system's one-step template (``verify.symbolic.encode``) is copied for
+steps 0, 1, ..., K (K is ``Limits.max_depth``, required) into one
+incremental solver: state terms ``s_k``, a label selector and choice
+variables per step. At each depth k, in this order, and only for properties
+not yet decided:
+
+1. an invariant violated in s_k, a ``reachable`` property holding in s_k, a
+   transition property violated by the step into s_k;
+2. a property whose evaluation in s_k fails (a model error);
+3. a deadlock in s_k (no step has a successor), when deadlock is checked;
+4. a step from s_k that fails (a model error), for k < K; at k = K only a
+   failure before the first label with a successor, in the reference
+   explorer's order of labels, since that is as far as it looks there.
+
+Every query asks for a path of exactly k steps, after every shorter one was
+refuted, so each trace is a shortest one: the length the breadth-first
+reference explorer reports. A safety property never violated within K
+steps is ``holds-bounded`` (never ``holds``); a ``reachable`` property not
+reached is ``inconclusive`` (as the reference explorer reports one under a
+depth bound). A solver ``unknown`` or the time limit makes the property (or,
+for a model-error query, every undecided one) ``inconclusive`` with the
+reason. Witnesses are decoded from models into the reference's step labels;
+a model error's message is the reference semantics' own, from re-running the
+failing step on the decoded state.
+
+Statistics: ``depth`` is the deepest k checked, ``seconds`` the whole run;
+state counts do not apply to a symbolic search and stay 0.
+"""
+
+from __future__ import annotations
+
+import z3
+
+from verify.engine import (
+    Budget,
+    EngineResult,
+    Observer,
+    PropertyOutcome,
+    Statistics,
+    Status,
+    StopReason,
+    Witness,
+    WitnessStep,
+)
+from verify.errors import ModelRuntimeError, UsageProblem
+from verify.ir import nodes as ir
+from verify.ir.evaluate import Frame, compile_expr
+from verify.ir.transitions import Transitions
+from verify.symbolic.decode import decode
+from verify.symbolic.encode import SystemCode
+from verify.symbolic.encode_expr import Refused
+from verify.symbolic.solver import Answer, Solver, Verdict
+from verify.symbolic.values import Unencodable, fresh, leaves, or_
+
+NO_DEPTH = "the bmc engine needs a depth bound: give --depth K (or max_depth K in the spec)"
+
+
+class BmcEngine:
+    """Bounded model checking of invariants, transition properties, reachability and deadlock."""
+
+    name = "bmc"
+    checks_temporal = False
+    needs_depth = True
+
+    def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
+        if budget.limits.max_depth is None:
+            raise UsageProblem(NO_DEPTH, hint="e.g. verify check SPEC --engine bmc --depth 10")
+        try:
+            code = SystemCode(system)
+        except Refused as exc:
+            span = getattr(exc.node, "span", None)
+            raise UsageProblem(f"the bmc engine does not encode {exc.what}", span,
+                               hint="check this model with --engine reference") from None
+        except Unencodable as exc:
+            raise UsageProblem(f"the bmc engine does not encode {exc}",
+                               hint="check this model with --engine reference") from None
+        return _Run(system, code, budget).run()
+
+
+class _ModelError(Exception):
+    def __init__(self, error: ModelRuntimeError, witness: Witness | None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.witness = witness
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+class _Run:
+    def __init__(self, system: ir.System, code: SystemCode, budget: Budget) -> None:
+        self.system = system
+        self.code = code
+        self.budget = budget
+        self.depth_limit = budget.limits.max_depth or 0
+        self.solver = Solver()
+        self.transitions = Transitions(system)
+        self.outcomes: dict[str, PropertyOutcome] = {}
+        self.doubt: str | None = None  # why a model error within the bound is not ruled out
+        self.states: list[list] = []  # symbolic state per step
+        self.selectors: list[z3.ArithRef] = []
+        self.template_sel = z3.Int("sel")
+        self.stats = Statistics()
+        kinds = ir.PropertyKind
+        self.safety = [p for p in system.properties if p.kind in (kinds.INVARIANT, kinds.TRANSITION)]
+        self.reachables = [p for p in system.properties if p.kind == kinds.REACHABLE]
+        self.deadlock = next((p for p in system.properties if p.kind == kinds.DEADLOCK), None)
+        self.checked = [p for p in system.properties if p.kind != kinds.TEMPORAL]
+
+    # ---------------------------------------------------------------- steps as terms
+
+    def state(self, k: int) -> list:
+        while len(self.states) <= k:
+            n = len(self.states)
+            terms = []
+            for i, v in enumerate(self.system.variables):
+                x, facts = fresh(v.type, f"s{n}_{i}")
+                self.solver.add(*facts)
+                terms.append(x)
+            self.states.append(terms)
+            self.selectors.append(z3.Int(f"sel@{n}"))
+        return self.states[k]
+
+    def at(self, f: z3.BoolRef, k: int) -> z3.BoolRef:
+        """A template formula over X (and Y, the selector, choices) at step k (and k + 1)."""
+        pairs = list(zip(_flat(self.code.state), _flat(self.state(k))))
+        pairs += list(zip(_flat(self.code.next), _flat(self.state(k + 1))))
+        pairs.append((self.template_sel, self.selectors[k]))
+        for lab in self.code.labels:
+            pairs += [(c, z3.Int(f"{c}@{k}")) for c, _ in lab.choices]
+        return z3.substitute(f, *pairs)
+
+    def ask(self, query: z3.BoolRef) -> Answer:
+        if not self.budget.time_left():
+            raise _OutOfTime
+        left = self.budget.limits.time_limit
+        timeout = None if left is None else max(0.001, left - self.budget.elapsed())
+        answer = self.solver.check(query, timeout)
+        if answer.verdict == Verdict.UNKNOWN and not self.budget.time_left():
+            raise _OutOfTime
+        return answer
+
+    # ---------------------------------------------------------------- the run
+
+    def run(self) -> EngineResult:
+        reached = -1
+        try:
+            self.initial()
+            nothing = not self.checked
+            for k in range(self.depth_limit + 1):
+                if k > 0:
+                    self.solver.add(self.at(self.code.transition(self.template_sel), k - 1))
+                self.depth(k)
+                reached = k
+                if not nothing and all(p.name in self.outcomes for p in self.checked):
+                    break
+        except _ModelError as exc:
+            self.finish(max(reached, 0), None)
+            found = {n: o for n, o in self.outcomes.items() if o.status in (Status.VIOLATED, Status.REACHABLE)}
+            return EngineResult(found, self.stats, exc.error, exc.witness)
+        except _OutOfTime:
+            self.finish(max(reached, 0), StopReason.TIME_LIMIT)
+            return self.verdicts(f"the time limit ran out before depth {reached + 1} was checked", True)
+        undecided = any(p.name not in self.outcomes for p in self.checked)
+        self.finish(reached, StopReason.MAX_DEPTH if undecided else None)
+        return self.verdicts(None, False)
+
+    def initial(self) -> None:
+        x0 = self.state(0)
+        code = self.code
+        answer = self.ask(self.at(code.init_error, 0))
+        if answer.verdict == Verdict.SAT:
+            raise _ModelError(self.init_exception(self.decode_state(0)), None)
+        self.note_unknown(answer, "evaluating the 'initially' conditions")
+        self.solver.add(self.at(code.init, 0))
+        answer = self.ask(z3.BoolVal(True))
+        if answer.verdict == Verdict.UNSAT:
+            constraints = self.system.init_constraints
+            raise _ModelError(ModelRuntimeError(
+                "the model has no initial state: its initial values and 'initially' conditions exclude every "
+                "combination", constraints[0][0].span if constraints else None), None)
+        self.note_unknown(answer, "finding an initial state")
+        del x0
+
+    def depth(self, k: int) -> None:
+        code = self.code
+        for p in self.safety + self.reachables:
+            if p.name in self.outcomes or (p.kind == ir.PropertyKind.TRANSITION and k == 0):
+                continue
+            pc = code.properties[p.name]
+            wanted = pc.value if p.kind == ir.PropertyKind.REACHABLE else z3.Not(pc.value)
+            step = k - 1 if p.kind == ir.PropertyKind.TRANSITION else k
+            answer = self.ask(self.at(z3.And(z3.Not(pc.err), wanted), step))
+            if answer.verdict == Verdict.SAT:
+                status = Status.REACHABLE if p.kind == ir.PropertyKind.REACHABLE else Status.VIOLATED
+                self.outcomes[p.name] = PropertyOutcome(status, self.witness(k))
+            elif answer.verdict == Verdict.UNKNOWN:
+                self.outcomes[p.name] = PropertyOutcome(Status.INCONCLUSIVE, reason=_unknown(answer, k))
+        self.property_errors(k)
+        if self.deadlock is not None and self.deadlock.name not in self.outcomes:
+            answer = self.ask(self.at(code.deadlock, k))
+            if answer.verdict == Verdict.SAT:
+                self.outcomes[self.deadlock.name] = PropertyOutcome(Status.VIOLATED, self.witness(k))
+            elif answer.verdict == Verdict.UNKNOWN:
+                self.outcomes[self.deadlock.name] = PropertyOutcome(Status.INCONCLUSIVE, reason=_unknown(answer, k))
+        errors = code.step_errors() if k < self.depth_limit else code.error_at_bound()
+        at_k = [self.at(e, k) for e in errors]
+        answer = self.ask(or_(*at_k))
+        if answer.verdict == Verdict.SAT:
+            model = self.solver.model()
+            j = next(j for j, e in enumerate(at_k) if z3.is_true(model.eval(e, model_completion=True)))
+            label = code.labels[j].instance
+            witness = self.witness(k, failing=label)
+            raise _ModelError(self.step_exception(witness.states()[-1], label), witness)
+        self.note_unknown(answer, f"a step from depth {k}")
+
+    def property_errors(self, k: int) -> None:
+        props = [p for p in self.safety + self.reachables if p.name not in self.outcomes
+                 and not (p.kind == ir.PropertyKind.TRANSITION and k == 0)]
+        if not props:
+            return
+        errs = [self.at(self.code.properties[p.name].err, k - 1 if p.kind == ir.PropertyKind.TRANSITION else k)
+                for p in props]
+        answer = self.ask(or_(*errs))
+        if answer.verdict == Verdict.SAT:
+            witness = self.witness(k)
+            raise _ModelError(self.property_exception(witness, props), witness)
+        self.note_unknown(answer, f"evaluating the properties at depth {k}")
+
+    def note_unknown(self, answer: Answer, what: str) -> None:
+        if answer.verdict == Verdict.UNKNOWN and self.doubt is None:
+            self.doubt = f"the solver answered unknown ({answer.reason}) on whether {what} fails"
+
+    # ---------------------------------------------------------------- decoding
+
+    def decode_state(self, k: int) -> ir.State:
+        model = self.solver.model()
+        return tuple(decode(x, v.type, model) for x, v in zip(self.state(k), self.system.variables))
+
+    def witness(self, k: int, failing: ir.ActionInstance | None = None) -> Witness:
+        model = self.solver.model()
+        steps = []
+        for i in range(k):
+            j = model.eval(self.selectors[i], model_completion=True).as_long()
+            steps.append(WitnessStep(self.code.labels[j].instance, self.decode_state(i + 1)))
+        return Witness(self.decode_state(0), tuple(steps), failing=failing)
+
+    def step_exception(self, state: ir.State, label: ir.ActionInstance) -> ModelRuntimeError:
+        try:
+            self.transitions.targets(state, label)
+        except ModelRuntimeError as exc:
+            return exc
+        raise AssertionError(f"internal error: the bmc engine found {self.transitions.describe_label(label)} "
+                             "failing, but the reference semantics runs it")
+
+    def property_exception(self, witness: Witness, props: list[ir.Property]) -> ModelRuntimeError:
+        states = witness.states()
+        for p in props:
+            try:
+                if p.kind == ir.PropertyKind.TRANSITION:
+                    self.transitions.holds(p, states[-2], states[-1])
+                else:
+                    self.transitions.holds(p, states[-1])
+            except ModelRuntimeError as exc:
+                exc.message = f"evaluating {p.name}: {exc.message}"
+                return exc
+        raise AssertionError("internal error: the bmc engine found a property failing to evaluate, but the "
+                             "reference semantics evaluates them all")
+
+    def init_exception(self, state: ir.State) -> ModelRuntimeError:
+        for cond, size in self.system.init_constraints:
+            try:
+                if not compile_expr(cond)(Frame(state, [None] * size)):
+                    break
+            except ModelRuntimeError as exc:
+                return exc
+        raise AssertionError("internal error: the bmc engine found an 'initially' condition failing to evaluate, "
+                             "but the reference semantics evaluates it")
+
+    # ---------------------------------------------------------------- endings
+
+    def finish(self, depth: int, stopped: StopReason | None) -> None:
+        self.stats.depth = max(depth, 0)
+        self.stats.seconds = self.budget.elapsed()
+        self.stats.stopped_by = stopped
+
+    def verdicts(self, reason: str | None, out_of_time: bool) -> EngineResult:
+        doubt = reason or self.doubt
+        bound = self.stats.depth
+        for p in self.checked:
+            if p.name in self.outcomes:
+                continue
+            if doubt is not None:
+                self.outcomes[p.name] = PropertyOutcome(Status.INCONCLUSIVE, reason=doubt)
+            elif p.kind == ir.PropertyKind.REACHABLE:
+                self.outcomes[p.name] = PropertyOutcome(Status.INCONCLUSIVE,
+                                                        reason=f"not reached within {bound} steps")
+            else:
+                self.outcomes[p.name] = PropertyOutcome(Status.HOLDS_BOUNDED)
+        for p in self.system.properties:
+            if p.name not in self.outcomes:  # temporal properties: not judged by this engine
+                self.outcomes[p.name] = PropertyOutcome(Status.INCONCLUSIVE, reason="not checked by bmc")
+        if out_of_time:
+            self.stats.stopped_by = StopReason.TIME_LIMIT
+        return EngineResult(self.outcomes, self.stats)
+
+
+def _flat(state: list) -> list[z3.ExprRef]:
+    return [leaf for x in state for leaf in leaves(x)]
+
+
+def _unknown(answer: Answer, k: int) -> str:
+    return f"the solver answered unknown at depth {k}: {answer.reason}"
+
+
+__all__ = ["BmcEngine", "NO_DEPTH"]
