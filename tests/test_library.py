@@ -100,6 +100,14 @@ GOLDEN: dict[str, dict[str, tuple[str, int, int | None]]] = {
     "raft_liveness_bounded": {
         "EventuallyLeader": ("inconclusive", 14550, 21),
     },
+    "raft_majority_inductive": {  # --engine induction: proofs, no states stored
+        "OneLeaderPerTerm": ("proved", 0, None),
+        "SelfVote": ("proved", 0, None),
+        "LeaderQuorum": ("proved", 0, None),
+        "GrantMatchesVotedFor": ("proved", 0, None),
+        "GrantOnce": ("proved", 0, None),
+        "CountedVotesGranted": ("proved", 0, None),
+    },
     "raft_liveness_relative": {
         "EventuallyLeader": ("violated", 14121, 18),
         "OneLeaderPerTerm": ("holds", 14121, None),

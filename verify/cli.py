@@ -188,7 +188,7 @@ def _print_text(check: Check, results: list[CheckResult], quiet: bool) -> None:
         if r.trace is not None and r.verdict in ("violated", "inconclusive") and r.kind != "reachable":
             print(render_trace(r.trace, check.system))
             print(explain(r))
-        elif r.trace is None and r.verdict == "holds" and r.message:
+        elif r.trace is None and r.verdict in ("holds", "proved", "inconclusive") and r.message:
             print(explain(r))
 
 

@@ -136,6 +136,7 @@ class Status(StrEnum):
 
     HOLDS = "holds"                  # the search was exhaustive, or a proof closed
     HOLDS_BOUNDED = "holds-bounded"  # exhaustive up to max_depth
+    PROVED = "proved"                # an inductive proof closed (for every depth)
     VIOLATED = "violated"            # with a counterexample witness
     REACHABLE = "reachable"          # with a witness (reachable properties)
     UNREACHABLE = "unreachable"      # exhaustive search, never reached

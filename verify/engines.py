@@ -11,6 +11,8 @@ from __future__ import annotations
 from verify.engine import register
 from verify.explicit.reference import ReferenceEngine
 from verify.symbolic.bmc import BmcEngine
+from verify.symbolic.induction import InductionEngine
 
 register(ReferenceEngine())
 register(BmcEngine())
+register(InductionEngine())

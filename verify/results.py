@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from verify.traces.trace import Trace
 
-VERDICTS = ("holds", "holds-bounded", "violated", "inconclusive", "error")
+VERDICTS = ("holds", "proved", "holds-bounded", "violated", "inconclusive", "error")
 
 EXIT_OK = 0          # every verdict holds or is as expected
 EXIT_VIOLATED = 1    # a property violated, or a verdict not as expected
@@ -48,7 +48,8 @@ class CheckResult:
     def as_expected(self) -> bool:
         if self.verdict == "error":
             return False
-        return self.verdict == (self.expected or "holds")
+        verdict = "holds" if self.verdict == "proved" else self.verdict  # a proof is a "holds"
+        return verdict == (self.expected or "holds")
 
     @builtins.property
     def states_per_second(self) -> float:
@@ -58,7 +59,7 @@ class CheckResult:
 def exit_code(results: list[CheckResult]) -> int:
     if any(r.verdict == "error" for r in results):
         return EXIT_BAD_INPUT
-    if any(not r.as_expected and r.verdict in ("holds", "violated") for r in results):
+    if any(not r.as_expected and r.verdict in ("holds", "proved", "violated") for r in results):
         return EXIT_VIOLATED
     if any(not r.as_expected for r in results):
         return EXIT_INCONCLUSIVE

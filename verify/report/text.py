@@ -77,7 +77,7 @@ def render_trace(trace: Trace, system: ir.System, title: str | None = None) -> s
 
 
 def verdict_line(r: CheckResult) -> str:
-    mark = "ok  " if r.as_expected else ("FAIL" if r.verdict in ("holds", "violated", "error") else "??  ")
+    mark = "ok  " if r.as_expected else ("FAIL" if r.verdict in ("holds", "proved", "violated", "error") else "??  ")
     expected = f" (expected {r.expected})" if r.expected and not r.as_expected else ""
     verdict = r.verdict
     if r.verdict == "holds-bounded":
@@ -87,8 +87,11 @@ def verdict_line(r: CheckResult) -> str:
                    "inconclusive (its counterexample needs a bound)" if r.trace is not None else "inconclusive")
     if r.kind == "reachable":
         verdict += {"holds": " (reachable)", "violated": " (unreachable)"}.get(r.verdict, "")
-    stats = (f"{r.distinct_states:,} states, {r.generated_states:,} transitions, depth {r.depth}, "
-             f"{r.seconds:.2f}s, {r.states_per_second:,.0f} states/s, {r.peak_memory_mb:.0f} MB peak")
+    if r.distinct_states == 0 and r.generated_states == 0:  # a symbolic engine: no states are stored
+        stats = f"{r.engine}, depth {r.depth}, {r.seconds:.2f}s"
+    else:
+        stats = (f"{r.distinct_states:,} states, {r.generated_states:,} transitions, depth {r.depth}, "
+                 f"{r.seconds:.2f}s, {r.states_per_second:,.0f} states/s, {r.peak_memory_mb:.0f} MB peak")
     n = len(r.trace) if r.trace is not None else 0
     trace = f", trace of {n} step{'' if n == 1 else 's'}" if r.trace is not None and r.verdict != "error" else ""
     return f"{mark} {r.check}: {r.property} {verdict}{expected}  [{stats}{trace}]"
@@ -112,7 +115,9 @@ def explain(r: CheckResult) -> str:
     if r.verdict == "error":
         return f"  {r.message}"
     if r.trace is None:
-        return f"  Note: {r.message}." if r.verdict == "holds" and r.message else ""
+        if r.verdict == "holds" and r.message:
+            return f"  Note: {r.message}."
+        return f"  {r.verdict.capitalize()}: {r.message}." if r.message else ""
     n = len(r.trace)
     if r.kind == "reachable":
         return f"  {r.property} is reached after {n} steps: {r.property_text}"

@@ -67,16 +67,21 @@ class BmcEngine:
     def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
         if budget.limits.max_depth is None:
             raise UsageProblem(NO_DEPTH, hint="e.g. verify check SPEC --engine bmc --depth 10")
-        try:
-            code = SystemCode(system)
-        except Refused as exc:
-            span = getattr(exc.node, "span", None)
-            raise UsageProblem(f"the bmc engine does not encode {exc.what}", span,
-                               hint="check this model with --engine reference") from None
-        except Unencodable as exc:
-            raise UsageProblem(f"the bmc engine does not encode {exc}",
-                               hint="check this model with --engine reference") from None
-        return _Run(system, code, budget).run()
+        code = encode(system, self.name)
+        return Run(system, code, budget).run()
+
+
+def encode(system: ir.System, engine: str) -> SystemCode:
+    """The system's formulas, or a usage error naming what the encoding does not cover."""
+    try:
+        return SystemCode(system)
+    except Refused as exc:
+        span = getattr(exc.node, "span", None)
+        raise UsageProblem(f"the {engine} engine does not encode {exc.what}", span,
+                           hint="check this model with --engine reference") from None
+    except Unencodable as exc:
+        raise UsageProblem(f"the {engine} engine does not encode {exc}",
+                           hint="check this model with --engine reference") from None
 
 
 class _ModelError(Exception):
@@ -90,7 +95,7 @@ class _OutOfTime(Exception):
     pass
 
 
-class _Run:
+class Run:
     def __init__(self, system: ir.System, code: SystemCode, budget: Budget) -> None:
         self.system = system
         self.code = code
@@ -316,4 +321,4 @@ def _unknown(answer: Answer, k: int) -> str:
     return f"the solver answered unknown at depth {k}: {answer.reason}"
 
 
-__all__ = ["BmcEngine", "NO_DEPTH"]
+__all__ = ["BmcEngine", "NO_DEPTH", "encode", "Run"]
