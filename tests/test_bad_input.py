@@ -182,7 +182,7 @@ CASES = [
          where="ok.model: type error:", phrase="constant Max is an integer but the --const value is bool",
          stdout="FAIL ok: error  [not loaded: ok.model: type error: constant Max is an integer but the --const"),
     Case("unknown-engine", ["check", "ok.model", "--engine", "fast"], {"ok.model": OK_MODEL},
-         where="usage error:", phrase="unknown engine 'fast' (engines: bmc, induction, reference"),
+         where="usage error:", phrase="unknown engine 'fast' (engines: bmc, chc, induction, reference"),
     Case("time-limit-not-a-number", ["check", "ok.model", "--time-limit", "nan"], {"ok.model": OK_MODEL},
          where="usage error:", phrase="expected a positive, finite number of seconds, got 'nan'"),
     Case("source-is-a-device", ["parse", "/dev/zero"],

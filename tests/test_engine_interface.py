@@ -145,12 +145,12 @@ def test_a_witness_that_does_not_replay_is_an_error_not_a_counterexample(folder,
 def test_unknown_engines_are_usage_and_spec_errors(folder, capsys):
     assert main(["check", "plain.spec", "--engine", "nope"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("usage error: unknown engine 'nope' (engines: bmc, induction, reference, ")
+    assert err.startswith("usage error: unknown engine 'nope' (engines: bmc, chc, induction, reference, ")
     assert "Traceback" not in err
     (folder / "bad.spec").write_text('model "m.model"\nengine nope\n')
     assert main(["check", "bad.spec"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("bad.spec:2:1: spec error: unknown engine nope (engines: bmc, induction, reference")
+    assert err.startswith("bad.spec:2:1: spec error: unknown engine nope (engines: bmc, chc, induction, reference")
 
 
 def test_the_reference_engine_by_name_gives_the_same_results_as_the_default(capsys, monkeypatch):

@@ -11,8 +11,10 @@ from __future__ import annotations
 from verify.engine import register
 from verify.explicit.reference import ReferenceEngine
 from verify.symbolic.bmc import BmcEngine
+from verify.symbolic.chc import ChcEngine
 from verify.symbolic.induction import InductionEngine
 
 register(ReferenceEngine())
 register(BmcEngine())
 register(InductionEngine())
+register(ChcEngine())

@@ -91,4 +91,30 @@ class Solver:
         return self._model
 
 
-__all__ = ["Verdict", "Answer", "Solver", "SEED"]
+def horn(clauses: list[z3.BoolRef], timeout: float) -> Answer:
+    """Are the Horn clauses satisfiable (Spacer, z3's CHC engine)? ``sat``: some interpretation of
+    their predicates satisfies them all; ``timeout`` in seconds.
+
+    >>> x = z3.Int("x")
+    >>> inv = z3.Function("Inv", z3.IntSort(), z3.BoolSort())
+    >>> rules = [z3.ForAll([x], z3.Implies(x == 0, inv(x))),
+    ...          z3.ForAll([x], z3.Implies(z3.And(inv(x), x < 3), inv(x + 1))),
+    ...          z3.ForAll([x], z3.Implies(z3.And(inv(x), x > 3), False))]
+    >>> horn(rules, 10).verdict
+    <Verdict.SAT: 'sat'>
+    """
+    solver = z3.SolverFor("HORN")
+    solver.set("random_seed", SEED)
+    solver.set("timeout", max(1, int(timeout * 1000)))
+    solver.add(*clauses)
+    start = time.monotonic()
+    result = solver.check()
+    elapsed = time.monotonic() - start
+    if result == z3.sat:
+        return Answer(Verdict.SAT, None, elapsed)
+    if result == z3.unsat:
+        return Answer(Verdict.UNSAT, None, elapsed)
+    return Answer(Verdict.UNKNOWN, solver.reason_unknown() or "unknown", elapsed)
+
+
+__all__ = ["Verdict", "Answer", "Solver", "SEED", "horn"]
