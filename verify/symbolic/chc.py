@@ -34,7 +34,7 @@ from verify.ir import nodes as ir
 from verify.symbolic.bmc import encode
 from verify.symbolic.encode import SystemCode
 from verify.symbolic.solver import Verdict, horn
-from verify.symbolic.values import and_, leaves, not_, or_
+from verify.symbolic.values import and_, leaves, not_, or_, subterms
 
 DEFAULT_SECONDS = 60.0
 
@@ -118,18 +118,8 @@ def _forall(f: z3.BoolRef) -> z3.BoolRef:
 
 
 def _constants(f: z3.ExprRef) -> list[z3.ExprRef]:
-    seen: set[int] = set()
-    out: list[z3.ExprRef] = []
-    todo = [f]
-    while todo:
-        e = todo.pop()
-        if e.get_id() in seen:
-            continue
-        seen.add(e.get_id())
-        if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            out.append(e)
-        todo.extend(e.children())
-    return sorted(out, key=str)
+    free = [e for e in subterms(f) if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED]
+    return sorted(free, key=str)
 
 
 __all__ = ["ChcEngine", "DEFAULT_SECONDS"]

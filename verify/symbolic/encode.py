@@ -44,6 +44,7 @@ from verify.symbolic.values import (
     not_,
     or_,
     product_size,
+    subterms,
 )
 
 LABEL_LIMIT = 100_000  # step labels (actions times argument tuples) the encoding takes on
@@ -82,17 +83,7 @@ def for_every_way(f: z3.BoolRef, choices: list[tuple[z3.ArithRef, int]]) -> z3.B
 
 
 def _reads(f: z3.ExprRef, c: z3.ExprRef) -> bool:
-    seen: set[int] = set()
-    todo = [f]
-    while todo:
-        x = todo.pop()
-        if x.get_id() in seen:
-            continue
-        seen.add(x.get_id())
-        if x.eq(c):
-            return True
-        todo.extend(x.children())
-    return False
+    return any(x.eq(c) for x in subterms(f))
 
 
 class SystemCode:

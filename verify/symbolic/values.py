@@ -29,6 +29,7 @@ its meaning without choosing widths; stored values carry range constraints.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -327,6 +328,19 @@ def count_true(bs: list[z3.BoolRef]) -> z3.ArithRef:
     if not bs:
         return z3.IntVal(0)
     return z3.Sum(*[z3.If(b, 1, 0) for b in bs])
+
+
+def subterms(f: z3.ExprRef) -> Iterator[z3.ExprRef]:
+    """Every distinct subterm of f, f first (iteratively: no recursion limit)."""
+    seen: set[int] = set()
+    todo = [f]
+    while todo:
+        x = todo.pop()
+        if x.get_id() in seen:
+            continue
+        seen.add(x.get_id())
+        yield x
+        todo.extend(x.children())
 
 
 def leaves(x: Sym) -> list[z3.ExprRef]:
