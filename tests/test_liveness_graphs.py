@@ -271,3 +271,26 @@ def test_the_strategy_draws_every_form_and_fairness_kind():
 
     record()
     assert seen >= set(FORMS) | {ir.FairnessKind.WEAK, ir.FairnessKind.STRONG, "bound"}
+
+
+def test_a_timeout_step_beside_a_bound_makes_the_lasso_inconclusive():
+    """Tick waits for a timeout, which holds at x = Max only because the bound stops Count; without
+    the bound Count would stay enabled and Tick never run, so the lasso is no evidence."""
+    from verify.check import explore
+    from verify.engine import Limits
+    from verify.lang.lower import lower_model
+    from verify.lang.parser import parse_model
+
+    text = """
+const Max = 1
+var x: 0..Max = 0
+var t: 0..1 = 0
+action Count() bound x < Max { x += 1 }
+action Tick() when timeout { t = 1 - t }
+temporal Never: eventually x > Max
+allow deadlock
+"""
+    outcome = explore(lower_model(parse_model(text, "tick.model")), Limits()).outcomes["Never"]
+    assert outcome.status == Status.INCONCLUSIVE
+    assert "whose guard waits for a timeout" in outcome.reason and "x < Max" in outcome.reason
+    assert [s.action for s in outcome.trace.steps[:1]] == ["Count"]
