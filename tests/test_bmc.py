@@ -24,7 +24,7 @@ import z3
 from tests.test_bmc_differential import agree_on_error, agree_without_error
 from verify.check import explore, run_check
 from verify.cli import main
-from verify.engine import Limits, Status
+from verify.engine import Budget, Limits, Observer, Status
 from verify.errors import UsageProblem
 from verify.lang.lower import lower_model
 from verify.lang.parser import parse_model
@@ -182,8 +182,7 @@ def test_bmc_without_a_depth_is_a_usage_error(capsys):
     assert "the bmc engine checks up to a depth bound" in err and "--depth" in err
     assert "Traceback" not in err
     with pytest.raises(UsageProblem, match="needs a depth bound"):
-        bmc.BmcEngine().run(system_of(COUNTER), __import__("verify.engine").engine.Budget(Limits()),
-                            __import__("verify.engine").engine.Observer())
+        bmc.BmcEngine().run(system_of(COUNTER), Budget(Limits()), Observer())
 
 
 def test_depth_is_an_alias_of_max_depth(capsys):

@@ -108,3 +108,12 @@ def test_induction_never_proves_what_the_explorer_refutes():
     draw()
     print(f"induction differential: {dict(seen)}")
     assert seen[Status.PROVED] >= 10 and seen[Status.VIOLATED] >= 10, seen
+
+
+def test_the_time_limit_is_shared_and_reported():
+    system = lower_model(parse_model("var x: 0..3 = 0\naction Inc() when x < 3 { x += 1 }\ninvariant Small: x <= 3\n"
+                                     "allow deadlock\n", "m.model"))
+    got = explore(system, Limits(time_limit=1e-9), engine="induction")
+    assert got.outcomes["Small"].status == Status.INCONCLUSIVE
+    assert got.statistics.stopped_by == "time_limit"
+    assert explore(system, Limits(), engine="induction").outcomes["Small"].status == Status.PROVED

@@ -71,15 +71,15 @@ class Liveness:
         self.graph = graph
         self.system = system
         self.transitions = transitions
-        weak = {f.action for f in system.fairness if f.kind == ir.FairnessKind.WEAK}
-        strong = {f.action for f in system.fairness if f.kind == ir.FairnessKind.STRONG}
-        self.weak = {k for k, label in enumerate(graph.labels) if label.action in weak}
-        self.strong = {k for k, label in enumerate(graph.labels) if label.action in strong}
+        self.weak_actions = {f.action for f in system.fairness if f.kind == ir.FairnessKind.WEAK}
+        self.strong_actions = {f.action for f in system.fairness if f.kind == ir.FairnessKind.STRONG}
+        self.weak = {k for k, label in enumerate(graph.labels) if label.action in self.weak_actions}
+        self.strong = {k for k, label in enumerate(graph.labels) if label.action in self.strong_actions}
         self.bounded = any(a.bound is not None for a in system.actions)
         self.faults = {k for k, label in enumerate(graph.labels) if system.actions[label.action].is_any_fault}
         self._blocked: dict[int, list[ir.ActionInstance]] = {}
         self._unseen: dict[ir.ActionInstance, int] = {}  # ids of blocked instances no edge carries
-        self._reached: str | None = None
+        self._reached: str | None = None  # the bounds reached, "" for none; None: not computed yet
         self.reachable = self._reachable()
 
     def _reachable(self) -> bytearray:
@@ -159,8 +159,8 @@ class Liveness:
                 for text in {self.bound_text(label) for label in self.blocked(v)}:
                     named[text] = named.get(text, 0) + 1
             self._reached = ("; ".join(f"{text} disables a step in {count:,} reachable states"
-                                       for text, count in named.items()) or None)
-        if self._reached is None:
+                                       for text, count in named.items()))
+        if not self._reached:
             return None
         return (f"this holds for the model as bounded: {self._reached}, so a behaviour of the "
                 "algorithm that goes past the bound is not checked")
@@ -173,17 +173,15 @@ class Liveness:
         if real and self.bounded:
             for instance in self.blocked(v):
                 key = g.label_id(instance)
-                if key < 0:
-                    key = self._unseen.setdefault(instance, len(g.labels) + len(self._unseen))
-                    action = instance.action
-                    if any(f.action == action for f in self.system.fairness):
-                        (self.weak if self._kind(action) == ir.FairnessKind.WEAK else self.strong).add(key)
-                out.add(key)
+                if key < 0 and instance not in self._unseen:
+                    # A new id, fair as its action is (as the graph's own labels are, in __init__).
+                    key = self._unseen[instance] = len(g.labels) + len(self._unseen)
+                    if instance.action in self.weak_actions:
+                        self.weak.add(key)
+                    if instance.action in self.strong_actions:
+                        self.strong.add(key)
+                out.add(self._unseen[instance] if key < 0 else key)
         return out
-
-    def _kind(self, action: int) -> ir.FairnessKind:
-        kinds = {f.kind for f in self.system.fairness if f.action == action}
-        return ir.FairnessKind.STRONG if ir.FairnessKind.STRONG in kinds else ir.FairnessKind.WEAK
 
     def bound_reason(self, witness: Witness) -> str:
         named = self.bounds_on_cycle(witness)

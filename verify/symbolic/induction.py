@@ -32,7 +32,7 @@ import dataclasses
 
 import z3
 
-from verify.engine import Budget, EngineResult, Observer, PropertyOutcome, Status
+from verify.engine import Budget, EngineResult, Observer, PropertyOutcome, Status, StopReason
 from verify.ir import nodes as ir
 from verify.symbolic.bmc import Run, encode
 from verify.symbolic.decode import decode
@@ -53,7 +53,10 @@ class InductionEngine:
     def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
         code = encode(system, self.name)
         k_max = budget.limits.max_depth or DEFAULT_K
-        base = Run(system, code, Budget(dataclasses.replace(budget.limits, max_depth=k_max), budget.clock)).run()
+        limit = budget.limits.time_limit  # the base search gets what is left of it, not a fresh one
+        left = None if limit is None else max(limit - budget.elapsed(), 1e-6)
+        base_limits = dataclasses.replace(budget.limits, max_depth=k_max, time_limit=left)
+        base = Run(system, code, Budget(base_limits, budget.clock)).run()
         if base.model_error is not None:
             return base
         kinds = ir.PropertyKind
@@ -69,7 +72,8 @@ class InductionEngine:
             step = _Step(system, code, budget, k_max)
             outcomes.update(step.prove(open_))
         base.statistics.seconds = budget.elapsed()
-        base.statistics.stopped_by = None  # the base search went to K as planned; verdicts say the rest
+        if base.statistics.stopped_by == StopReason.MAX_DEPTH:
+            base.statistics.stopped_by = None  # the base search went to K as planned; verdicts say the rest
         return EngineResult(outcomes, base.statistics)
 
 
