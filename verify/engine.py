@@ -282,7 +282,9 @@ class GraphRecorder(Observer):
 class Engine(Protocol):
     """An engine: a name, and a run over a closed system. An engine that judges
     temporal properties says so with a class attribute ``checks_temporal = True``;
-    checks with temporal properties are refused on any other."""
+    checks with temporal properties are refused on any other. One that takes
+    unbounded systems (``nat`` variables, quantifiers over nat) says so with
+    ``unbounded = True``; any other is refused such a system (see :func:`refuse_unbounded`)."""
 
     name: str
 
@@ -291,6 +293,17 @@ class Engine(Protocol):
 
 
 _ENGINES: dict[str, Engine] = {}
+
+
+def refuse_unbounded(system: ir.System, engine: str) -> None:
+    """A usage error, at its place, when the system is unbounded: an engine that enumerates
+    states (or a type's values) cannot take it."""
+    if not system.unbounded:
+        return
+    what, span = system.unbounded[0]
+    raise UsageProblem(f"the {engine} engine enumerates states and needs every type finite, but the check has {what}",
+                       span, hint="bound it in the spec with a type line (type T = 0..K for a nat type T), or "
+                                  "use a symbolic engine: --engine bmc, induction or chc")
 
 
 def register(engine: Engine) -> None:
@@ -316,4 +329,4 @@ def engine_named(name: str) -> Engine:
 
 __all__ = ["DEFAULT_ENGINE", "Limits", "StopReason", "Budget", "ActionInstance", "WitnessStep", "Witness", "Status",
            "PropertyOutcome", "Statistics", "EngineResult", "Observer", "Observers", "Progress", "StateRecorder",
-           "GraphRecorder", "Engine", "register", "unregister", "engine_names", "engine_named"]
+           "GraphRecorder", "Engine", "refuse_unbounded", "register", "unregister", "engine_names", "engine_named"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import verify.engines  # noqa: F401  - registers the built-in engines
-from verify.engine import DEFAULT_ENGINE, Limits, engine_named, engine_names
+from verify.engine import DEFAULT_ENGINE, Limits, engine_named, engine_names, refuse_unbounded
 from verify.errors import Span, SpecProblem, TraceProblem, UsageProblem, VerifyError
 from verify.files import MAX_TRACE_BYTES, read_regular_file
 from verify.ir import nodes as ir
@@ -134,7 +134,7 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
             raise SpecProblem(f"constant {c.name} is set twice in this spec (first at line {seen[c.name]})", c.span)
         assert c.span is not None  # a spec's constants have their place
         seen[c.name] = c.span.line
-    extra = [i for i in spec.items if isinstance(i, (ast.PropertyDecl, ast.DefDecl, ast.FairnessDecl))]
+    extra = [i for i in spec.items if isinstance(i, (ast.PropertyDecl, ast.DefDecl, ast.FairnessDecl, ast.TypeDecl))]
     allow = any(isinstance(i, ast.AllowDecl) and _allow_ok(i) for i in spec.items)
     system = lower_model(model, _layered(consts, _declared(model, overrides.recorded), cli), extra,
                          allow_deadlock=allow or None)
@@ -194,6 +194,8 @@ def _sound(check: Check) -> Check:
     bound (a behaviour cut at a depth is not a behaviour), or on an engine that cannot judge them;
     and a check without a depth bound on an engine that needs one (``needs_depth``)."""
     engine = engine_named(check.engine)
+    if not getattr(engine, "unbounded", False):
+        refuse_unbounded(check.system, check.engine)
     if getattr(engine, "needs_depth", False) and check.limits.max_depth is None:
         raise UsageProblem(f"{check.name}: the {check.engine} engine checks up to a depth bound, and none is "
                            "given", hint="give --depth K (or max_depth K in the spec)")

@@ -32,6 +32,7 @@ from verify.engine import (
     StopReason,
     Witness,
     WitnessStep,
+    refuse_unbounded,
 )
 from verify.errors import ModelRuntimeError
 from verify.explicit.graph import StateGraph
@@ -55,6 +56,7 @@ class ReferenceEngine:
     checks_temporal = True
 
     def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
+        refuse_unbounded(system, self.name)
         return _Search(system, budget, observer).run()
 
 

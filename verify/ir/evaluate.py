@@ -164,6 +164,8 @@ def ordered(t: Type, values) -> list:
 
 def domain_of(b: ir.Binding) -> Callable[[Frame], list]:
     """A binding's domain as an ordered list; computed once when it is constant."""
+    if isinstance(b.domain, ir.Naturals):
+        return lambda f: list(range(_horizon(f) + 1))
     if isinstance(b.domain, ir.Const):
         fixed = ordered(b.domain.type, b.domain.value)
         return lambda f: fixed
@@ -196,12 +198,42 @@ def _bindings(bindings: tuple[ir.Binding, ...]) -> Callable[[Frame], Iterator[No
     return iterate
 
 
+def _horizon(f: Frame) -> int:
+    """One more than every natural number in the frame's state and bound names."""
+    todo: list = [*f.vars, *f.locals]
+    top = 0
+    while todo:
+        v = todo.pop()
+        if isinstance(v, int) and not isinstance(v, bool):
+            top = max(top, v)
+        elif isinstance(v, (tuple, frozenset, list)):
+            todo.extend(v)
+    return top + 1
+
+
 def _quantified(e: ir.Quantified) -> Evaluator:
     body = compile_expr(e.body)
     iterate = _bindings(e.bindings)
+    if any(isinstance(b.domain, ir.Naturals) for b in e.bindings):
+        return _over_naturals(e, body, iterate)
     if e.quantifier == ir.Quantifier.FORALL:
         return lambda f: all(body(f) for _ in iterate(f))
     return lambda f: any(body(f) for _ in iterate(f))
+
+
+def _over_naturals(e: ir.Quantified, body: Evaluator, iterate: Callable[[Frame], Iterator[None]]) -> Evaluator:
+    """A quantifier over nat, on a concrete state (only to confirm what a symbolic engine found):
+    decided by a value up to one past every number of the state, where one decides it; else an
+    error, never a guess."""
+    forall = e.quantifier == ir.Quantifier.FORALL
+    names = ", ".join(b.name for b in e.bindings if isinstance(b.domain, ir.Naturals))
+
+    def run(f: Frame) -> bool:
+        if any(body(f) != forall for _ in iterate(f)):
+            return not forall
+        raise ModelRuntimeError(f"a quantifier over nat ({names}) cannot be decided on a concrete state: no value "
+                                f"up to {_horizon(f)} {'violates' if forall else 'satisfies'} its body", e.span)
+    return run
 
 
 def _setcomp(e: ir.SetComp) -> Evaluator:

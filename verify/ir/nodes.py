@@ -165,6 +165,14 @@ class Binding:
 
 
 @dataclass(frozen=True, eq=False)
+class Naturals(Expr):
+    """Every value of an unbounded type (``nat``, named ``name``): only a quantifier's domain.
+    No explicit engine evaluates it (they refuse a system with one, see ``System.unbounded``)."""
+
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
 class Quantified(Expr):
     quantifier: Quantifier
     bindings: tuple[Binding, ...]
@@ -466,6 +474,9 @@ class System:
     types: dict[str, Type] = field(default_factory=dict)
     constant_text: dict[str, str] = field(default_factory=dict)  # each constant as the language writes it
     fairness: tuple[Fairness, ...] = ()  # the behaviours temporal properties are judged on
+    # What makes the system unbounded (a variable or network of a nat type, a quantifier over
+    # nat), each with its place; empty for a finite system, the only kind an explicit engine takes.
+    unbounded: tuple[tuple[str, Span], ...] = ()
 
     @property
     def allow_deadlock(self) -> bool:

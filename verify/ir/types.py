@@ -1,15 +1,16 @@
 """The types of the IR and the Python values that inhabit them.
 
-Every storable type is finite: ``values()`` enumerates it in a fixed order,
-which is also the order used to print sets and to iterate quantifiers, so runs
-are deterministic. Value representation (shared by every engine and trace
-codec):
+Every storable type but ``nat`` is finite: ``values()`` enumerates it in a
+fixed order (also the order of printed sets and of quantifiers, so runs are
+deterministic). ``nat`` and every type holding one are not ``finite``: only
+the symbolic engines take them. Values, shared by every engine and codec:
 
 =============  =========================================================
 type           value
 =============  =========================================================
 bool           ``bool``
 a..b           ``int``
+nat            ``int`` (at least 0)
 symmetric      ``int`` (an id; only compared for equality)
 enum           ``str`` (the member name)
 T?             ``None`` or a value of T
@@ -39,8 +40,7 @@ from typing import Any
 
 Value = Any
 
-# Types with more values than this are not enumerated (quantifying over them
-# or choosing an arbitrary initial value would not finish).
+# Types with more values than this are not enumerated (it would not finish).
 ENUMERATION_LIMIT = 2_000_000
 
 
@@ -106,6 +106,29 @@ class Int(Type):
         return isinstance(value, int) and not isinstance(value, bool)
 
     def sort_key(self, value: Value) -> Any:
+        return value
+
+
+@dataclass(frozen=True, eq=True)
+class Nat(Type):
+    """0, 1, 2, ...: a storable integer with no upper bound (terms, epochs)."""
+
+    finite = False
+    name: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        return self.name or "nat"
+
+    def values(self) -> tuple[Value, ...]:
+        raise OverflowError(f"type {self} is unbounded: its values cannot be enumerated")
+
+    def size(self) -> int:
+        raise OverflowError(f"type {self} is unbounded: it has no finite number of values")
+
+    def contains(self, value: Value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    def position(self, value: Value) -> int:
         return value
 
 
@@ -212,6 +235,10 @@ class Optional(Type):
     def show(self, value: Value) -> str:
         return "none" if value is None else self.inner.show(value)
 
+    @property
+    def finite(self) -> bool:  # type: ignore[override]
+        return self.inner.finite
+
     def sort_key(self, value: Value) -> Any:
         return (0,) if value is None else (1, self.inner.sort_key(value))
 
@@ -237,6 +264,10 @@ class ArrayOf(Type):
 
     def show(self, value: Value) -> str:
         return "[" + ", ".join(self.element.show(v) for v in value) + "]"
+
+    @property
+    def finite(self) -> bool:  # type: ignore[override]
+        return self.element.finite
 
     def sort_key(self, value: Value) -> Any:
         return tuple(self.element.sort_key(v) for v in value)
@@ -308,6 +339,10 @@ class Record(Type):
         return (isinstance(value, tuple) and len(value) == len(self.fields)
                 and all(t.contains(v) for (_, t), v in zip(self.fields, value)))
 
+    @property
+    def finite(self) -> bool:  # type: ignore[override]
+        return all(t.finite for _, t in self.fields)
+
     def show(self, value: Value) -> str:
         return "{" + ", ".join(f"{n}: {t.show(v)}" for (n, t), v in zip(self.fields, value)) + "}"
 
@@ -354,6 +389,10 @@ class Message(Type):
         return (isinstance(value, tuple) and len(value) == len(self.fields) + 1 and value[0] == self.name
                 and all(t.contains(v) for (_, t), v in zip(self.fields, value[1:])))
 
+    @property
+    def finite(self) -> bool:  # type: ignore[override]
+        return all(t.finite for _, t in self.fields)
+
     def show(self, value: Value) -> str:
         args = ", ".join(f"{n}={t.show(v)}" for (n, t), v in zip(self.fields, value[1:]))
         return f"{self.name}({args})"
@@ -394,6 +433,10 @@ class MessageUnion(Type):
     def contains(self, value: Value) -> bool:
         return any(m.contains(value) for m in self.messages)
 
+    @property
+    def finite(self) -> bool:  # type: ignore[override]
+        return all(m.finite for m in self.messages)
+
     def show(self, value: Value) -> str:
         return self.by_name(value[0]).show(value)
 
@@ -422,6 +465,10 @@ class Network(Type):
 
     def __str__(self) -> str:
         return f"network {self.name}"
+
+    @property
+    def finite(self) -> bool:  # type: ignore[override]
+        return self.element.finite
 
     def channels(self) -> tuple[tuple[Value, Value], ...]:
         assert self.endpoint is not None
@@ -546,7 +593,7 @@ def _check_enumerable(t: Type) -> None:
 
 def is_numeric(t: Type) -> bool:
     """Integers that support arithmetic and ordering (not symmetric ids)."""
-    return isinstance(t, (Int, Range))
+    return isinstance(t, (Int, Range, Nat))
 
 
 def is_index_type(t: Type) -> bool:

@@ -27,6 +27,11 @@ class BoolType(Node):
 
 
 @dataclass(frozen=True)
+class NatType(Node):
+    """``nat``: the natural numbers, unbounded."""
+
+
+@dataclass(frozen=True)
 class RangeType(Node):
     low: Expr
     high: Expr
@@ -75,7 +80,8 @@ class NamedType(Node):
     name: str
 
 
-TypeExpr = BoolType | RangeType | SymmetricType | EnumType | ArrayType | SetType | RecordType | OptionalType | NamedType
+TypeExpr = (BoolType | NatType | RangeType | SymmetricType | EnumType | ArrayType | SetType | RecordType | OptionalType
+            | NamedType)
 
 
 # ------------------------------------------------------------------ expressions
@@ -434,8 +440,8 @@ class SpecLimit(Node):
     value: int
 
 
-SpecItem = (SpecModel | ConstDecl | PropertyDecl | SpecCheck | SpecExpect | SpecEngine | SpecLimit | AllowDecl
-            | DefDecl | FairnessDecl)
+SpecItem = (SpecModel | ConstDecl | TypeDecl | PropertyDecl | SpecCheck | SpecExpect | SpecEngine | SpecLimit
+            | AllowDecl | DefDecl | FairnessDecl)
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,10 @@ from verify.ir.types import (
     ArrayOf,
     Bool,
     Enum,
+    Int,
     Message,
     MessageUnion,
+    Nat,
     Network,
     NetworkKind,
     Optional,
@@ -68,6 +70,7 @@ class Lowering:
     def __init__(self, model: ast.ModelFile, overrides: list[ConstOverride]) -> None:
         self.model = model
         self.overrides = {o.name: o for o in overrides}
+        self.type_overrides: dict[str, ast.TypeDecl] = {}  # a spec's types, replacing the model's
         self.decls = Declarations(model.path, model.source)
         self.exprs = Expressions(self.decls)
         self.stmts = Statements(self.exprs)
@@ -78,6 +81,12 @@ class Lowering:
         """The system of the model's declarations, then those a spec adds (``extra``: its
         definitions, fairness assumptions and properties)."""
         decls = self.model.decls
+        for node in extra:
+            if isinstance(node, ast.TypeDecl):
+                if node.name in self.type_overrides:
+                    raise type_error(f"type {node.name} is set twice in this spec (first at line "
+                                     f"{self.type_overrides[node.name].span.line})", node.span)
+                self.type_overrides[node.name] = node
         readers = {ast.ConstDecl: self.const_decl, ast.TypeDecl: self.type_decl, ast.MessageDecl: self.message_decl,
                    ast.NetworkDecl: self.network_decl, ast.VarDecl: self.var_decl}
         for d in decls:
@@ -127,9 +136,15 @@ class Lowering:
             fault_counter=counter,
             types=dict(self.decls.types),
             fairness=fairness,
+            unbounded=tuple(self.decls.unbounded),
         )
 
     def check_overrides_used(self) -> None:
+        for name, d in self.type_overrides.items():
+            if self.decls.declared.get(name, ("",))[0] != "type":
+                known = ", ".join(sorted(self.decls.types)) or "none"
+                raise type_error(f"the spec sets type {name}, but the model declares no type {name} (it declares: "
+                                 f"{known})", d.span)
         unused = [name for name in self.overrides if name not in self.decls.constants]
         if unused:
             o = self.overrides[unused[0]]
@@ -239,7 +254,10 @@ class Lowering:
 
     def type_decl(self, d: ast.TypeDecl) -> None:
         self.decls.declare(d.name, "type", d.span)
-        t = self.resolve_type(d.type, d.name)
+        # A spec may replace the model's declaration: bound a nat type for an explicit engine
+        # (type Term = 0..3), or lift a range's bound for a symbolic one (type Term = nat).
+        declared = self.type_overrides.get(d.name, d)
+        t = self.resolve_type(declared.type, d.name)
         self.decls.types[d.name] = t
         if isinstance(t, Record):
             self.decls.records[d.name] = t
@@ -254,6 +272,8 @@ class Lowering:
         decls = self.decls
         if isinstance(t, ast.BoolType):
             return Bool()
+        if isinstance(t, ast.NatType):
+            return Nat(name)
         if isinstance(t, ast.RangeType):
             return Range(*self.bounds(t), name)
         if isinstance(t, ast.SymmetricType):
@@ -274,7 +294,11 @@ class Lowering:
                                  "store", t.span)
             return array
         if isinstance(t, ast.SetType):
-            return SetOf(self.storable(self.resolve_type(t.element), t.element.span))
+            element = self.storable(self.resolve_type(t.element), t.element.span)
+            if not element.finite:
+                raise type_error(f"a set's elements must be of a finite type, and {describe(element)} is unbounded "
+                                 "(nat)", t.element.span, hint="bound it: a range such as 0..MaxTerm")
+            return SetOf(element)
         if isinstance(t, ast.RecordType):
             return Record(self.fields(t.fields, "the record"), name)
         if isinstance(t, ast.OptionalType):
@@ -319,7 +343,7 @@ class Lowering:
         return tuple(out)
 
     def storable(self, t: Type, span: Span) -> Type:
-        if isinstance(t, (Message, Network)) or not t.finite:
+        if isinstance(t, (Message, Network, Int)):
             raise type_error(f"{describe(t)} cannot be stored in a variable", span)
         if cells(t) > CELL_LIMIT:
             raise type_error(f"a value of type {t} has more than {CELL_LIMIT:,} elements, too many to store", span)
@@ -361,6 +385,8 @@ class Lowering:
                              hint="a set needs none: it is finite by construction")
         net = Network(d.name, kind, MessageUnion(tuple(msgs)), capacity, flags["lossy"], flags["duplicating"],
                       endpoint)
+        if not net.finite:
+            decls.unbounded.append((f"network {d.name}, whose messages hold a nat", d.span))
         index = decls.add_variable(ir.Variable(d.name, net, (net.empty(),), d.span))
         decls.networks[d.name] = (index, net)
 
@@ -412,6 +438,8 @@ class Lowering:
             initial = tuple(self.initial_value(d, t, v, vt.element) for v in ordered)
             if not initial:
                 raise type_error(f"variable {d.name} has no initial value: the set is empty", d.init.span)
+        if not t.finite:
+            self.decls.unbounded.append((f"variable {d.name} of type {t}, which holds a nat", d.span))
         self.decls.add_variable(ir.Variable(d.name, t, initial, d.span))
 
     def initial_value(self, d: ast.VarDecl, t: Type, value: Value, vt: Type) -> Value:

@@ -31,6 +31,7 @@ from verify.ir.types import (
     Int,
     Message,
     MessageUnion,
+    Nat,
     NoneType,
     Optional,
     Range,
@@ -160,6 +161,9 @@ class Expressions:
             return ir.VarRef(d.variables[index].type, e.span, index, e.name)
         if e.name in d.types:
             t = d.types[e.name]
+            if isinstance(t, Nat):
+                raise type_error(f"type {e.name} is nat, unbounded: it cannot be used as a set", e.span,
+                                 hint=f"quantify over it (forall x in {e.name}: ...) or test 'x in {e.name}'")
             values = d.enumerate(t, e.span, f"type {e.name} used as a set")
             return ir.Const(SetOf(t), e.span, frozenset(values))
         if e.name in d.declared:
@@ -188,6 +192,12 @@ class Expressions:
 
     def binary(self, e: ast.Binary, scope: Scope) -> ir.Expr:
         a = self.lower(e.left, scope)
+        if e.op in ("in", "not in") and self.nat_type(e.right) is not None:
+            # x in T, for T = nat: x is a natural number (x >= 0); read by every engine.
+            a = self.expect_numeric(a, e.left.span, e.op)
+            zero = ir.Const(Int(), e.right.span, 0)
+            test = ir.BinaryOp.GE if e.op == "in" else ir.BinaryOp.LT
+            return self.fold(ir.Binary(Bool(), e.span, test, a, zero))
         b = self.lower(e.right, scope)
         op = e.op
         if op in _LOGICAL:
@@ -255,10 +265,29 @@ class Expressions:
 
     # ---------------------------------------------------------------- binders
 
-    def bindings(self, binders: tuple[ast.Binder, ...], scope: Scope) -> tuple[ir.Binding, ...]:
+    def nat_type(self, e: ast.Expr) -> Nat | None:
+        """The nat type that e names, if it names one."""
+        if isinstance(e, ast.Name) and e.name not in self.decls.var_index:
+            t = self.decls.types.get(e.name)
+            return t if isinstance(t, Nat) else None
+        return None
+
+    def naturals(self, e: ast.Expr) -> ir.Naturals | None:
+        """A name of a nat type as a quantifier's domain (else None)."""
+        t = self.nat_type(e)
+        if t is None:
+            return None
+        assert isinstance(e, ast.Name)
+        self.decls.unbounded.append((f"a quantifier over {e.name}, which is nat", e.span))
+        return ir.Naturals(SetOf(t), e.span, e.name)
+
+    def bindings(self, binders: tuple[ast.Binder, ...], scope: Scope,
+                 unbounded: bool = False) -> tuple[ir.Binding, ...]:
+        """The binders' slots and domains; with ``unbounded``, a domain may be a nat type."""
         out = []
         for b in binders:
-            domain = self.binding_domain(b.domain, scope, "can only range over a set or a type")
+            nat = self.naturals(b.domain) if unbounded else None
+            domain = nat or self.binding_domain(b.domain, scope, "can only range over a set or a type")
             for name in b.names:
                 self.decls.check_not_global(name, b.span)
                 if scope.lookup(name) is not None:
@@ -270,7 +299,7 @@ class Expressions:
     def quantified(self, e: ast.Quantified, scope: Scope) -> ir.Expr:
         scope.push()
         try:
-            bindings = self.bindings(e.binders, scope)
+            bindings = self.bindings(e.binders, scope, unbounded=True)
             body = self.condition(e.body, scope, f"the body of '{e.quantifier}'")
         finally:
             scope.pop()

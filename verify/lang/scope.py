@@ -132,6 +132,7 @@ class Declarations:
     declared: dict[str, tuple[str, Span]] = field(default_factory=dict)  # name -> (kind, where)
     definitions: dict[str, Definition] = field(default_factory=dict)
     procedures: dict[str, Procedure] = field(default_factory=dict)
+    unbounded: list[tuple[str, Span]] = field(default_factory=list)  # see ir.System.unbounded
 
     def check_word(self, name: str, span: Span) -> None:
         if name in keywords():

@@ -233,6 +233,9 @@ class ToAst(Transformer_NonRecursive):
     def bool_type(self, meta):
         return ast.BoolType(self._span(meta))
 
+    def nat_type(self, meta):
+        return ast.NatType(self._span(meta))
+
     def range_type(self, meta, low, high):
         return ast.RangeType(self._span(meta), low, high)
 

@@ -17,6 +17,7 @@ from verify.ir.types import (
     Int,
     Message,
     MessageUnion,
+    Nat,
     NoneType,
     Optional,
     Range,
@@ -65,7 +66,7 @@ def capped_size(t: Type, cap: int = ENUMERATION_LIMIT) -> int:
         return total
     if isinstance(t, Optional):
         return min(1 + capped_size(t.inner, cap), cap + 1)
-    if not t.finite:
+    if isinstance(t, Nat) or not t.finite:
         return cap + 1
     try:
         return min(t.size(), cap + 1)
@@ -117,7 +118,7 @@ def assignable(src: Type, dst: Type) -> bool:
     """Can a value of type src be stored where dst is declared (up to a run-time domain check)?"""
     if src == dst:
         return True
-    if isinstance(dst, Range):
+    if isinstance(dst, (Range, Nat)):
         return is_numeric(src)
     if isinstance(dst, Optional):
         return isinstance(src, NoneType) or assignable(src, dst.inner) or (

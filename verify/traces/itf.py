@@ -25,6 +25,7 @@ from verify.ir.types import (
     Int,
     Message,
     MessageUnion,
+    Nat,
     Network,
     NetworkKind,
     NoneType,
@@ -45,7 +46,7 @@ def encode(t: Type, v: Value) -> Any:
     """A value of type t as an ITF JSON value."""
     if isinstance(t, Bool):
         return bool(v)
-    if isinstance(t, (Range, Int, Symmetric)):
+    if isinstance(t, (Range, Int, Nat, Symmetric)):
         return v
     if isinstance(t, Enum):
         return v
@@ -87,7 +88,7 @@ def decode(t: Type, j: Any) -> Value:
         if not isinstance(j, bool):
             raise _Bad(f"expected true or false, got {_short(j)}")
         return j
-    if isinstance(t, (Range, Int, Symmetric)):
+    if isinstance(t, (Range, Int, Nat, Symmetric)):
         if isinstance(j, dict) and set(j) == {"#bigint"}:
             try:
                 j = int(j["#bigint"])
