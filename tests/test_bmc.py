@@ -51,6 +51,8 @@ def test_the_broken_list_is_every_spec_expecting_a_safety_violation():
     expecting = set()
     for spec in sorted((ROOT / "specs").glob("*.spec")):
         check = load_check(spec)
+        if check.system.unbounded:  # no explorer runs it; tests/test_nat.py holds it to raft_quorum1's length
+            continue
         kinds = {name: check.system.property(name).kind for name in check.properties}  # type: ignore[union-attr]
         if any(v == "violated" and kinds[n] != "temporal" for n, v in check.expected.items()):
             expecting.add(spec.stem)

@@ -108,6 +108,22 @@ GOLDEN: dict[str, dict[str, tuple[str, int, int | None]]] = {
         "GrantOnce": ("proved", 0, None),
         "CountedVotesGranted": ("proved", 0, None),
     },
+    "raft_majority_unbounded": {  # type Term = nat: every term, by induction
+        "OneLeaderPerTerm": ("proved", 0, None),
+        "SelfVote": ("proved", 0, None),
+        "LeaderQuorum": ("proved", 0, None),
+        "GrantMatchesVotedFor": ("proved", 0, None),
+        "GrantOnce": ("proved", 0, None),
+        "CountedVotesGranted": ("proved", 0, None),
+    },
+    "raft_quorum1_unbounded": {  # the base search, with unbounded terms, finds raft_quorum1's split brain
+        "OneLeaderPerTerm": ("violated", 0, 4),
+        "SelfVote": ("proved", 0, None),
+        "LeaderQuorum": ("proved", 0, None),
+        "GrantMatchesVotedFor": ("proved", 0, None),
+        "GrantOnce": ("proved", 0, None),
+        "CountedVotesGranted": ("proved", 0, None),
+    },
     "raft_liveness_relative": {
         "EventuallyLeader": ("violated", 14121, 18),
         "OneLeaderPerTerm": ("holds", 14121, None),

@@ -45,7 +45,7 @@ def test_with_fair_delivery_the_election_always_ends(library):
 def test_bounded_raft_liveness_is_inconclusive_and_names_the_bound(library):
     r = result(library, "raft_liveness_bounded", "EventuallyLeader")
     assert r.verdict == "inconclusive" and r.stopped_by is None  # the search was exhaustive
-    assert "currentTerm[i] < MaxTerm (the bound of Timeout)" in r.message
+    assert "currentTerm[i] + 1 in Term (the bound of Timeout)" in r.message
     trace = r.trace
     assert trace.loop_start is not None
     # Every server timed out into the last term before the cycle, and none leads.
@@ -87,7 +87,7 @@ def test_one_timeout_per_term_is_not_enough_without_patience(library):
 def test_a_holds_says_whether_a_bound_was_reached(library):
     bounded = result(library, "raft_liveness_one_timeout", "EventuallyLeader")
     assert bounded.verdict == "holds" and "this holds for the model as bounded" in bounded.message
-    assert "currentTerm[i] < MaxTerm (the bound of Timeout)" in bounded.message
+    assert "currentTerm[i] + 1 in Term (the bound of Timeout)" in bounded.message
     patient = result(library, "raft_liveness_relative_patient", "EventuallyLeader")
     assert patient.verdict == "holds" and patient.message is None  # the bound Spread never disables a step
 

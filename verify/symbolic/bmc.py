@@ -52,7 +52,7 @@ from verify.symbolic.decode import decode
 from verify.symbolic.encode import SystemCode
 from verify.symbolic.encode_expr import Refused
 from verify.symbolic.solver import Answer, Solver, Verdict
-from verify.symbolic.values import Unencodable, fresh, leaves, or_
+from verify.symbolic.values import Unencodable, and_, fresh, leaves, or_
 
 NO_DEPTH = "the bmc engine needs a depth bound: give --depth K (or max_depth K in the spec)"
 
@@ -63,6 +63,7 @@ class BmcEngine:
     name = "bmc"
     checks_temporal = False
     needs_depth = True
+    unbounded = True  # nat variables and quantifiers over nat are encoded
 
     def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
         if budget.limits.max_depth is None:
@@ -108,6 +109,7 @@ class Run:
         self.states: list[list] = []  # symbolic state per step
         self.selectors: list[z3.ArithRef] = []
         self.template_sel = z3.Int("sel")
+        self.unrolled = 0  # steps whose transitions are asserted
         self.stats = Statistics()
         kinds = ir.PropertyKind
         self.safety = [p for p in system.properties if p.kind in (kinds.INVARIANT, kinds.TRANSITION)]
@@ -146,7 +148,41 @@ class Run:
         answer = self.solver.check(query, timeout)
         if answer.verdict == Verdict.UNKNOWN and not self.budget.time_left():
             raise _OutOfTime
+        if answer.verdict == Verdict.SAT:
+            self.canonical(query, timeout)
         return answer
+
+    def canonical(self, query: z3.BoolRef, timeout: float | None) -> None:
+        """Make the model the first path that satisfies query: step by step the lowest-numbered
+        label, then the smallest value of each of its choice variables. z3's model depends on the
+        order of every term the process created before, so without this the trace shown for a
+        spec would depend on the checks run before it."""
+        pinned = [query]
+        for i in range(self.unrolled):
+            j = self.smallest(pinned, self.selectors[i], timeout)
+            pinned.append(self.selectors[i] == j)
+            for c, _ in self.code.labels[j].choices:
+                var = z3.Int(f"{c}@{i}")
+                pinned.append(var == self.smallest(pinned, var, timeout))
+        answer = self.solver.check(and_(*pinned), timeout)
+        if answer.verdict != Verdict.SAT:  # only a solver unknown: keep a model of the query itself
+            self.solver.check(query, timeout)
+
+    def smallest(self, pinned: list[z3.BoolRef], x: z3.ArithRef, timeout: float | None) -> int:
+        """The least value of x, at least 0, in a model of the pinned formulas (which have one; a
+        choice variable that the path does not read may take any value: it takes 0)."""
+        if self.solver.check(and_(*pinned, x >= 0), timeout).verdict != Verdict.SAT:
+            self.solver.check(and_(*pinned), timeout)
+            return self.solver.model().eval(x, model_completion=True).as_long()
+        high = self.solver.model().eval(x, model_completion=True).as_long()
+        low = 0
+        while low < high:
+            mid = (low + high) // 2
+            if self.solver.check(and_(*pinned, x <= mid), timeout).verdict == Verdict.SAT:
+                high = min(mid, self.solver.model().eval(x, model_completion=True).as_long())
+            else:
+                low = mid + 1
+        return high
 
     # ---------------------------------------------------------------- the run
 
@@ -158,6 +194,7 @@ class Run:
             for k in range(self.depth_limit + 1):
                 if k > 0:
                     self.solver.add(self.at(self.code.transition(self.template_sel), k - 1))
+                    self.unrolled = k
                 self.depth(k)
                 reached = k
                 if not nothing and all(p.name in self.outcomes for p in self.checked):
@@ -217,7 +254,7 @@ class Run:
         if answer.verdict == Verdict.SAT:
             model = self.solver.model()
             j = next(j for j, e in enumerate(at_k) if z3.is_true(model.eval(e, model_completion=True)))
-            label = code.labels[j].instance
+            label = self.label_at(model, j, k)
             witness = self.witness(k, failing=label)
             raise _ModelError(self.step_exception(witness.states()[-1], label), witness)
         self.note_unknown(answer, f"a step from depth {k}")
@@ -250,8 +287,13 @@ class Run:
         steps = []
         for i in range(k):
             j = model.eval(self.selectors[i], model_completion=True).as_long()
-            steps.append(WitnessStep(self.code.labels[j].instance, self.decode_state(i + 1)))
+            steps.append(WitnessStep(self.label_at(model, j, i), self.decode_state(i + 1)))
         return Witness(self.decode_state(0), tuple(steps), failing=failing)
+
+    def label_at(self, model: z3.ModelRef, j: int, k: int) -> ir.ActionInstance:
+        """Label j as taken from step k in the model (a hole's nat value read from its choice variable)."""
+        return self.code.labels[j].concrete(
+            lambda c: model.eval(z3.Int(f"{c}@{k}"), model_completion=True).as_long())
 
     def step_exception(self, state: ir.State, label: ir.ActionInstance) -> ModelRuntimeError:
         try:

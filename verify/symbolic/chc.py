@@ -45,6 +45,7 @@ class ChcEngine:
     name = "chc"
     checks_temporal = False
     needs_depth = False
+    unbounded = True  # nat variables and quantifiers over nat are encoded
 
     def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
         code = encode(system, self.name)

@@ -19,7 +19,12 @@ from verify.ir.types import (
     Type,
     Value,
 )
-from verify.symbolic.values import Sym, Unencodable, channel_messages, is_int_sort, is_true, message_type
+from verify.symbolic.infnet import layouts
+from verify.symbolic.values import InfNet, Sym, Unencodable, channel_messages, is_int_sort, is_true, message_type
+
+
+class Unshowable(Exception):
+    """A model's value that no concrete value is (a network with infinitely many messages in flight)."""
 
 
 def decode(x: Sym, t: Type, model: z3.ModelRef | None) -> Value:
@@ -46,6 +51,8 @@ def decode(x: Sym, t: Type, model: z3.ModelRef | None) -> Value:
         return (x.name,) + tuple(decode(e, ft, model) for e, (_, ft) in zip(x.fields, m.fields))
     if isinstance(t, SetOf):
         return frozenset(k for k, b in x.members.items() if is_true(ev(b)))
+    if isinstance(x, InfNet):
+        return _infnet(x, model)
     if isinstance(t, Network):
         if t.kind == NetworkKind.SET:
             return frozenset(k for k, b in x.members.items() if is_true(ev(b)))
@@ -60,4 +67,40 @@ def decode(x: Sym, t: Type, model: z3.ModelRef | None) -> Value:
     raise Unencodable(f"a value of type {t}")
 
 
-__all__ = ["decode"]
+def _infnet(x: InfNet, model: z3.ModelRef | None) -> frozenset:
+    out = []
+    for layout in layouts(x.net).values():
+        for key in layout.part_keys():
+            part = x.parts[key]
+            if layout.nat is None:
+                present = part if model is None else model.eval(part, model_completion=True)
+                if is_true(present):
+                    out.append(layout.message_of(key, None))
+                continue
+            value = part if model is None else model.eval(part, model_completion=True)
+            out.extend(layout.message_of(key, n) for n in _points(value, model))
+    return frozenset(out)
+
+
+def _points(a: z3.ExprRef, model: z3.ModelRef | None) -> list[int]:
+    """The naturals an array (Int to Bool) of a model holds true at; Unshowable when there are infinitely many."""
+    seen: dict[int, bool] = {}
+    while z3.is_store(a):
+        base, index, value = a.children()
+        seen.setdefault(index.as_long(), is_true(value))
+        a = base
+    if z3.is_K(a):
+        default = is_true(a.arg(0))
+    elif z3.is_as_array(a) and model is not None:
+        entries = model[z3.get_as_array_func(a)].as_list()
+        for index, value in entries[:-1]:
+            seen.setdefault(index.as_long(), is_true(value))
+        default = is_true(entries[-1])
+    else:
+        raise Unshowable(f"a network's messages given as {a}")
+    if default:
+        raise Unshowable("infinitely many messages in flight")
+    return sorted(n for n, present in seen.items() if present and n >= 0)
+
+
+__all__ = ["decode", "Unshowable"]

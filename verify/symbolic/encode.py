@@ -21,6 +21,7 @@ expands them over their finite ranges.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -28,12 +29,14 @@ import z3
 
 from verify.ir import nodes as ir
 from verify.ir.evaluate import ordered
-from verify.ir.types import Network, SetOf, Value
-from verify.symbolic.encode_expr import Env, Refused, deliverable, expr, member
+from verify.ir.types import Message, MessageUnion, Network, SetOf, Value
+from verify.symbolic.encode_expr import Env, Refused, deliverable, deliverable_message, expr, member
 from verify.symbolic.encode_stmt import Body, Choices, Path, conform
+from verify.symbolic.infnet import NotEncoded, layouts
 from verify.symbolic.values import (
     FALSE,
     TRUE,
+    MsgVal,
     Sym,
     and_,
     const,
@@ -52,13 +55,32 @@ INITIAL_LIMIT = 10_000  # explicit initial values of one variable
 EXPAND_LIMIT = 256  # ways through a body expanded by substitution; beyond, a quantifier
 
 
+Choice = tuple[z3.ArithRef, int | None]  # a choice variable and its number of ways (None: any nat)
+
+
 @dataclass
 class LabelCode:
+    """One step label. A received message with a nat field is one label per part (its name and
+    finite fields): ``instance`` holds None at the nat field, a *hole* whose value is the choice
+    variable in ``holes`` (argument index, field index in the message tuple, variable)."""
+
     instance: ir.ActionInstance
     succ: z3.BoolRef
     err: z3.BoolRef
     post: list[Sym]
-    choices: list[tuple[z3.ArithRef, int]]
+    choices: list[Choice]
+    holes: tuple[tuple[int, int, z3.ArithRef], ...] = ()
+
+    def concrete(self, value_of: Callable[[z3.ArithRef], int]) -> ir.ActionInstance:
+        """The label with its holes filled (value_of: a choice variable's value in a model)."""
+        if not self.holes:
+            return self.instance
+        args = list(self.instance.args)
+        for a, f, c in self.holes:
+            msg = list(args[a])
+            msg[f] = value_of(c)
+            args[a] = tuple(msg)
+        return ir.ActionInstance(self.instance.action, tuple(args))
 
 
 @dataclass
@@ -68,17 +90,18 @@ class PropertyCode:
     err: z3.BoolRef
 
 
-def for_every_way(f: z3.BoolRef, choices: list[tuple[z3.ArithRef, int]]) -> z3.BoolRef:
+def for_every_way(f: z3.BoolRef, choices: list[Choice]) -> z3.BoolRef:
     """f for every value of the choice variables it reads (each within its range)."""
     used = [(c, n) for c, n in choices if _reads(f, c)]
     if not used:
         return f
-    if product_size([n for _, n in used]) <= EXPAND_LIMIT:
+    sizes = [n for _, n in used if n is not None]
+    if len(sizes) == len(used) and product_size(sizes) <= EXPAND_LIMIT:
         parts = []
-        for combo in itertools.product(*(range(n) for _, n in used)):
+        for combo in itertools.product(*(range(n) for n in sizes)):
             parts.append(z3.simplify(z3.substitute(f, *[(c, z3.IntVal(k)) for (c, _), k in zip(used, combo)])))
         return and_(*parts)
-    ranges = and_(*[z3.And(c >= 0, c < n) for c, n in used])
+    ranges = and_(*[z3.And(c >= 0, c < n) if n is not None else c >= 0 for c, n in used])
     return z3.ForAll([c for c, _ in used], z3.Implies(ranges, f))
 
 
@@ -113,7 +136,7 @@ class SystemCode:
     def _initial(self) -> tuple[z3.BoolRef, z3.BoolRef]:
         parts = []
         for v, x in zip(self.system.variables, self.state):
-            if len(v.initial) == v.type.size() and not isinstance(v.type, Network):
+            if v.type.finite and len(v.initial) == v.type.size() and not isinstance(v.type, Network):
                 continue  # any value of its type: the type facts say it
             if len(v.initial) > INITIAL_LIMIT:
                 raise Refused(f"{len(v.initial):,} initial values of {v.name} (at most {INITIAL_LIMIT:,} are "
@@ -151,6 +174,8 @@ class SystemCode:
         for p in action.params:
             if isinstance(p.domain, ir.Const):
                 choices.append(ordered(p.domain.type, p.domain.value))
+            elif not p.type.finite:
+                choices.append(self._parts(p))
             else:
                 assert isinstance(p.domain.type, SetOf)
                 choices.append(sorted(p.type.values(), key=p.domain.type.element.sort_key))
@@ -158,6 +183,20 @@ class SystemCode:
         if n > LABEL_LIMIT:
             raise Refused(f"action {action.name} with {n:,} argument tuples (at most {LABEL_LIMIT:,} are encoded)")
         return list(itertools.product(*choices))
+
+    def _parts(self, p: ir.Param) -> list[Value]:
+        """A received message with a nat field: one value per part, None at the nat field."""
+        if not isinstance(p.domain, (ir.Deliverable, ir.InFlight)):
+            raise Refused(f"parameter {p.name} of type {p.type}, which is unbounded (only a message received "
+                          "from a network may have a nat field)", p.domain)
+        names = {m.name for m in (p.type.messages if isinstance(p.type, MessageUnion) else (p.type,))
+                 if isinstance(m, Message)}
+        try:
+            found = layouts(self.networks[p.domain.network])
+        except NotEncoded as exc:
+            raise Refused(str(exc), p.domain) from None
+        return [layout.message_of(key, None) for name, layout in found.items() if name in names
+                for key in layout.part_keys()]
 
     def _action(self, k: int, action: ir.Action, quiet: z3.BoolRef | None) -> list[LabelCode]:
         out = []
@@ -169,7 +208,21 @@ class SystemCode:
                prefix: str) -> LabelCode:
         env = Env(self.state, self.networks, {}, None, quiet)
         inside, domain_err = TRUE, FALSE
-        for p, v in zip(action.params, instance.args):
+        holes: list[tuple[int, int, z3.ArithRef]] = []
+        nats: list[Choice] = []
+        for a, (p, v) in enumerate(zip(action.params, instance.args)):
+            if not p.type.finite:  # a part: the nat field is a choice variable
+                layout = layouts(self.networks[p.domain.network])[v[0]]  # type: ignore[attr-defined]
+                assert layout.nat is not None
+                c = z3.Int(f"{prefix}_{p.name}")
+                fields = [c if i == layout.nat else const(ft, v[1 + i])
+                          for i, (_, ft) in enumerate(layout.message.fields)]
+                value = MsgVal(v[0], tuple(fields))
+                holes.append((a, 1 + layout.nat, c))
+                nats.append((c, None))
+                inside = and_(inside, c >= 0, deliverable_message(p.domain, env, value))  # type: ignore[arg-type]
+                env = env.bind(p.slot, value)
+                continue
             value = const(p.type, v)
             if isinstance(p.domain, (ir.Deliverable, ir.InFlight)):  # one message: no need for the whole set
                 inside = and_(inside, deliverable(p.domain, env, v))
@@ -187,7 +240,7 @@ class SystemCode:
         body = Body(self.networks, self.types, choices)
         path = body.run(action.body, Path(list(self.state), dict(env.locals), enabled))
         post = [conform(x, t) for x, t in zip(path.vars, self.types)]
-        return LabelCode(instance, path.ok, or_(pre_err, path.err), post, choices.made)
+        return LabelCode(instance, path.ok, or_(pre_err, path.err), post, [*choices.made, *nats], tuple(holes))
 
     @cached_property
     def deadlock(self) -> z3.BoolRef:

@@ -15,6 +15,7 @@ constant, under the condition that it is a member.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,19 +27,20 @@ from verify.ir.types import (
     MessageUnion,
     Network,
     NetworkKind,
-    Optional,
     Range,
     SetOf,
     Symmetric,
     Type,
     Value,
 )
-from verify.symbolic.networks import fifo_index, held, lt
+from verify.symbolic.intervals import interval
+from verify.symbolic.networks import fifo_index, held, holds_message, lt
 from verify.symbolic.values import (
     FALSE,
     TRUE,
     Bag,
     Fifo,
+    InfNet,
     MsgVal,
     Opt,
     Sym,
@@ -218,6 +220,9 @@ def _binary(e: ir.Binary, env: Env) -> Result:
         found = member(a, e.left.type, b, e.right.type.element)
         return (found if op == ir.BinaryOp.IN else not_(found)), err
     if op in (ir.BinaryOp.UNION, ir.BinaryOp.INTER, ir.BinaryOp.DIFF):
+        for x in (a, b):
+            if isinstance(x, InfNet):
+                universe(x)  # refuses: the messages of a network with a nat field are not listed
         keys = list(dict.fromkeys(list(a.members) + list(b.members)))
         combine = {ir.BinaryOp.UNION: lambda x, y: or_(x, y), ir.BinaryOp.INTER: lambda x, y: and_(x, y),
                    ir.BinaryOp.DIFF: lambda x, y: and_(x, not_(y))}[op]
@@ -253,8 +258,10 @@ def _bounds(t: Type, x: z3.ArithRef) -> tuple[int, int] | None:
     return None
 
 
-def member(x: Sym, xt: Type, s: SymSet, et: Type) -> z3.BoolRef:
+def member(x: Sym, xt: Type, s: SymSet | InfNet, et: Type) -> z3.BoolRef:
     """x in s, for x of type xt and s a set of et."""
+    if isinstance(s, InfNet):
+        return holds_message(s.net, s, x) if isinstance(x, MsgVal) else FALSE
     t = join(xt, et)
     ok, value = literal(x, xt)
     if ok:
@@ -282,6 +289,9 @@ def _conditional(e: ir.Conditional, env: Env) -> Result:
 
 def universe(s: SymSet) -> list[tuple[Value, z3.BoolRef]]:
     """The possible members of a set in order, each with its membership (never-members left out)."""
+    if isinstance(s, InfNet):
+        raise Refused("a loop, count or set operation over the messages of a network with a nat field "
+                      "(only whether a message is in flight is encoded)")
     return [(k, b) for k, b in s.members.items() if not is_false(b)]
 
 
@@ -308,6 +318,8 @@ def _quantified(e: ir.Quantified, env: Env) -> Result:
         if k == len(e.bindings):
             return expr(e.body, env)
         b = e.bindings[k]
+        if isinstance(b.domain, ir.Naturals):
+            return _over_naturals(forall, b, lambda n: level(k + 1, env.bind(b.slot, n)))
         dom, edom = expr(b.domain, env)
         value = TRUE if forall else FALSE
         err = edom
@@ -323,6 +335,19 @@ def _quantified(e: ir.Quantified, env: Env) -> Result:
                 going = and_(going, not_(and_(inside, v)))
         return value, err
     return level(0, env)
+
+
+_BOUND = itertools.count()
+
+
+def _over_naturals(forall: bool, b: ir.Binding, body: Callable[[z3.ArithRef], Result]) -> Result:
+    """A quantifier over nat as a z3 quantifier over a fresh integer at least 0. It fails when its
+    body fails for some value (an explicit engine cannot evaluate it: no order of values stops early)."""
+    n = z3.Int(f"{b.name}!{next(_BOUND)}")
+    v, ev = body(n)
+    value = z3.ForAll([n], z3.Implies(n >= 0, v)) if forall else z3.Exists([n], z3.And(n >= 0, v))
+    err = FALSE if is_false(ev) else z3.Exists([n], z3.And(n >= 0, ev))
+    return value, err
 
 
 def _setcomp(e: ir.SetComp, env: Env) -> Result:
@@ -364,49 +389,6 @@ def _values(t: Type, node: ir.Expr) -> tuple[Value, ...]:
     if t.size() > UNIVERSE_LIMIT:
         raise Refused(f"a set of computed values of type {t}", node)
     return t.values()
-
-
-def interval(e: ir.Expr) -> tuple[int, int] | None:
-    """Bounds on an integer expression's value, from the types of what it reads (None: unbounded)."""
-    t = e.type
-    if isinstance(t, Optional):
-        t = t.inner
-    if isinstance(t, (Range, Symmetric)):
-        return t.low, t.high
-    if isinstance(e, ir.Const) and isinstance(e.value, int):
-        return e.value, e.value
-    if isinstance(e, ir.Unary) and e.op == ir.UnaryOp.NEG:
-        x = interval(e.operand)
-        return None if x is None else (-x[1], -x[0])
-    if isinstance(e, ir.Conditional):
-        a, b = interval(e.then), interval(e.otherwise)
-        return None if a is None or b is None else (min(a[0], b[0]), max(a[1], b[1]))
-    if isinstance(e, ir.Builtin):
-        parts = [interval(a) for a in e.args]
-        if any(p is None for p in parts) or not parts:
-            return None
-        lows = [p[0] for p in parts if p is not None]
-        highs = [p[1] for p in parts if p is not None]
-        if e.function in (ir.Function.MIN, ir.Function.MAX, ir.Function.UNWRAP):
-            return min(lows), max(highs)
-        if e.function == ir.Function.ABS:
-            return 0, max(abs(lows[0]), abs(highs[0]))
-        return None
-    if isinstance(e, ir.Binary):
-        a, b = interval(e.left), interval(e.right)
-        if a is None or b is None:
-            return None
-        if e.op == ir.BinaryOp.ADD:
-            return a[0] + b[0], a[1] + b[1]
-        if e.op == ir.BinaryOp.SUB:
-            return a[0] - b[1], a[1] - b[0]
-        if e.op == ir.BinaryOp.MUL:
-            corners = [x * y for x in a for y in b]
-            return min(corners), max(corners)
-        if e.op in (ir.BinaryOp.DIV, ir.BinaryOp.MOD):
-            m = max(abs(a[0]), abs(a[1]))
-            return -m, m
-    return None
 
 
 def _setlit(e: ir.SetLit, env: Env) -> Result:
@@ -521,12 +503,16 @@ def _builtin(e: ir.Builtin, env: Env) -> Result:
 def _in_flight(e: ir.InFlight, env: Env) -> Result:
     net = env.networks[e.network]
     value = env.vars[e.network]
+    if isinstance(value, InfNet):
+        return value, FALSE
     return SymSet({m: held(net, value, m) for m in net.element.values()}), FALSE
 
 
 def _deliverable(e: ir.Deliverable, env: Env) -> Result:
     net = env.networks[e.network]
     value = env.vars[e.network]
+    if isinstance(value, InfNet):
+        return InfNet(net, {k: v for k, v in value.parts.items() if k[0] == e.message}), FALSE
     msgs = net.element.by_name(e.message).values()
     if net.kind != NetworkKind.FIFO:
         return SymSet({m: held(net, value, m) for m in msgs}), FALSE
@@ -555,6 +541,15 @@ def deliverable(e: ir.Deliverable | ir.InFlight, env: Env, msg: Value) -> z3.Boo
     return and_(lt(0, length), slots[0] == k) if slots else FALSE
 
 
+def deliverable_message(e: ir.Deliverable | ir.InFlight, env: Env, msg: MsgVal) -> z3.BoolRef:
+    """Is the symbolic message msg in the set ``e``, on a network of messages with a nat field?"""
+    if isinstance(e, ir.Deliverable) and msg.name != e.message:
+        return FALSE
+    value = env.vars[e.network]
+    assert isinstance(value, InfNet)
+    return holds_message(value.net, value, msg)
+
+
 def _positions(e: ir.Positions, env: Env) -> Result:
     net = env.networks[e.network]
     value: Fifo = env.vars[e.network]
@@ -573,6 +568,8 @@ def _positions(e: ir.Positions, env: Env) -> Result:
 def _in_flight_count(e: ir.InFlightCount, env: Env) -> Result:
     net = env.networks[e.network]
     value = env.vars[e.network]
+    if isinstance(value, InfNet):
+        universe(value)  # refuses: the messages of a network with a nat field are not listed
     if net.kind == NetworkKind.SET:
         return count_true(list(value.members.values())), FALSE
     if net.kind == NetworkKind.BAG:
@@ -592,4 +589,4 @@ _RULES: dict[type, Callable[..., Result]] = {
 }
 
 __all__ = ["Env", "Refused", "Result", "expr", "as_type", "member", "universe", "bound", "element_type", "select",
-           "deliverable", "interval"]
+           "deliverable", "deliverable_message", "interval"]

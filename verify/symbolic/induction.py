@@ -35,7 +35,7 @@ import z3
 from verify.engine import Budget, EngineResult, Observer, PropertyOutcome, Status, StopReason
 from verify.ir import nodes as ir
 from verify.symbolic.bmc import Run, encode
-from verify.symbolic.decode import decode
+from verify.symbolic.decode import Unshowable, decode
 from verify.symbolic.encode import SystemCode
 from verify.symbolic.solver import Verdict
 from verify.symbolic.values import and_, leaves, not_, or_
@@ -49,6 +49,7 @@ class InductionEngine:
     name = "induction"
     checks_temporal = False
     needs_depth = False
+    unbounded = True  # nat variables and quantifiers over nat are encoded
 
     def run(self, system: ir.System, budget: Budget, observer: Observer) -> EngineResult:
         code = encode(system, self.name)
@@ -160,20 +161,32 @@ class _Step(Run):
         """The counterexample to induction of the last query, in words."""
         model = self.solver.model()
         variables = self.system.variables
-        before = [decode(x, v.type, model) for x, v in zip(self.state(k - 1), variables)]
-        after = [decode(x, v.type, model) for x, v in zip(self.state(k), variables)]
+        before = [_decoded(x, v.type, model) for x, v in zip(self.state(k - 1), variables)]
+        after = [_decoded(x, v.type, model) for x, v in zip(self.state(k), variables)]
         j = model.eval(self.selectors[k - 1], model_completion=True).as_long()
-        label = self.code.labels[j].instance
+        label = self.label_at(model, j, k - 1)
         action = self.system.actions[label.action]
         args = ", ".join(f"{p.name}={p.type.show(a)}" for p, a in zip(action.params, label.args))
         failed = [p.name for p in props if not z3.is_true(model.eval(self.good(p, k), model_completion=True))]
         if not z3.is_true(model.eval(self.at(self.no_error, k), model_completion=True)):
             failed.append("a step or property evaluation fails (a model error)")
-        shown = "; ".join(f"{v.name} = {v.type.show(x)}" for v, x in zip(variables, before) if not v.hidden)
-        changed = "; ".join(f"{v.name} = {v.type.show(y)}" for v, x, y in zip(variables, before, after) if x != y)
+        shown = "; ".join(f"{v.name} = {_shown(v.type, x)}" for v, x in zip(variables, before) if not v.hidden)
+        changed = "; ".join(f"{v.name} = {_shown(v.type, y)}" for v, x, y in zip(variables, before, after)
+                            if x != y)
         lead = "a state that satisfies them" if k == 1 else f"a path of {k} states that satisfy them, ending in"
         return (f"counterexample to induction (k = {k}): {lead}: {shown}; the step {action.name}({args}) "
                 f"leads to a state that violates {', '.join(failed)}: {changed or 'nothing changes'}")
+
+
+def _decoded(x, t, model):
+    try:
+        return decode(x, t, model)
+    except Unshowable as exc:
+        return exc
+
+
+def _shown(t, value) -> str:
+    return f"({value})" if isinstance(value, Unshowable) else t.show(value)
 
 
 def _proved(k: int, props: list[ir.Property], houdini: bool = False) -> str:

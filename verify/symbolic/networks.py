@@ -15,11 +15,13 @@ from __future__ import annotations
 import z3
 
 from verify.ir.types import ArrayOf, Bool, Enum, Network, NetworkKind, Optional, Range, Record, Symmetric, Type, Value
+from verify.symbolic.infnet import layouts
 from verify.symbolic.values import (
     FALSE,
     TRUE,
     Bag,
     Fifo,
+    InfNet,
     MsgVal,
     Sym,
     SymSet,
@@ -41,6 +43,10 @@ from verify.symbolic.values import (
 
 def held(net: Network, value: Sym, msg: Value) -> z3.BoolRef:
     """Is (a copy of) the concrete message msg in flight?"""
+    if isinstance(value, InfNet):
+        layout = layouts(net)[msg[0]]
+        part = value.parts[layout.key(msg)]
+        return part if layout.nat is None else z3.Select(part, msg[1 + layout.nat])
     if net.kind == NetworkKind.SET:
         return value.has(msg)
     if net.kind == NetworkKind.BAG:
@@ -48,6 +54,42 @@ def held(net: Network, value: Sym, msg: Value) -> z3.BoolRef:
     ch, k = channel_position(net, msg)
     length, slots = value.channels[ch]
     return or_(*[and_(lt(p, length), slot == k) for p, slot in enumerate(slots)])
+
+
+def holds_message(net: Network, value: InfNet, msg: MsgVal) -> z3.BoolRef:
+    """Is the symbolic message msg in flight in a network of messages with a nat field?"""
+    ok, concrete = literal(msg, net.element)
+    if ok:
+        return held(net, value, concrete)
+    return or_(*[and_(hit, _read(value.parts[key], where)) for key, hit, where in _parts_hit(net, msg)])
+
+
+def _parts_hit(net: Network, msg: MsgVal) -> list[tuple[tuple, z3.BoolRef, Sym]]:
+    """Each part msg may be in: its key, the condition that msg is in it, and msg's nat field."""
+    layout = layouts(net).get(msg.name)
+    if layout is None:
+        return []
+    fields = layout.message.fields
+    out = []
+    for key in layout.part_keys():
+        same = and_(*[eq(msg.fields[i], const(fields[i][1], v), fields[i][1]) for i, v in zip(layout.finite, key[1:])])
+        if not is_false(same):
+            out.append((key, same, None if layout.nat is None else msg.fields[layout.nat]))
+    return out
+
+
+def _read(part: z3.ExprRef, where: Sym) -> z3.BoolRef:
+    return part if where is None else z3.Select(part, where)
+
+
+def _infnet_with(net: Network, value: InfNet, msg: MsgVal, present: bool) -> InfNet:
+    """The network with msg put in (present) or taken out."""
+    parts = dict(value.parts)
+    for key, hit, where in _parts_hit(net, msg):
+        part = parts[key]
+        new = z3.BoolVal(present) if where is None else z3.Store(part, where, z3.BoolVal(present))
+        parts[key] = if_(hit, new, part)
+    return InfNet(net, parts)
 
 
 def lt(p: int, length: z3.ArithRef) -> z3.BoolRef:
@@ -123,6 +165,8 @@ def _hits(net: Network, msg: MsgVal) -> list[tuple[object, z3.BoolRef]]:
 def add_message(net: Network, value: Sym, msg: MsgVal) -> tuple[Sym, z3.BoolRef]:
     """The network with one more copy of msg, and the condition that this exceeds its capacity."""
     cap = net.capacity
+    if isinstance(value, InfNet):
+        return _infnet_with(net, value, msg, True), FALSE
     if net.kind == NetworkKind.SET:
         members = dict(value.members)
         for m, hit in _hits(net, msg):
@@ -151,6 +195,8 @@ def add_message(net: Network, value: Sym, msg: MsgVal) -> tuple[Sym, z3.BoolRef]
 
 def remove_message(net: Network, value: Sym, msg: MsgVal, position: z3.ArithRef | None) -> Sym:
     """The network with one copy of msg taken out (on a fifo, the one at ``position`` of its channel)."""
+    if isinstance(value, InfNet):
+        return _infnet_with(net, value, msg, False)
     if net.kind == NetworkKind.SET:
         members = dict(value.members)
         for m, hit in _hits(net, msg):
@@ -178,6 +224,8 @@ def remove_message(net: Network, value: Sym, msg: MsgVal, position: z3.ArithRef 
 
 def remove_every_copy(net: Network, value: Sym, msg: object) -> Sym:
     """The network without any copy of the concrete message msg."""
+    if isinstance(value, InfNet):
+        return _infnet_with(net, value, const(net.element, msg), False)
     if net.kind == NetworkKind.SET:
         members = dict(value.members)
         members[msg] = FALSE
@@ -235,4 +283,5 @@ def _is(a: z3.ArithRef, n: int) -> z3.BoolRef:
 
 
 
-__all__ = ["held", "lt", "fifo_index", "value_position", "add_message", "remove_message", "remove_every_copy"]
+__all__ = ["held", "holds_message", "lt", "fifo_index", "value_position", "add_message", "remove_message",
+           "remove_every_copy"]

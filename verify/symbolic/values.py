@@ -4,7 +4,8 @@
 type           symbolic value (``Sym``)
 =============  =====================================================================
 bool           ``z3.BoolRef``
-a..b, int, id  ``z3.ArithRef`` (a z3 Int; a stored range is constrained to a..b)
+a..b, int, id  ``z3.ArithRef`` (a z3 Int; a stored range is constrained to a..b,
+nat            a stored nat to at least 0)
 enum           ``z3.ArithRef``: the member's position
 T?, none       :class:`Opt`: a present flag and a value (``None`` for the literal none)
 [I] of T       ``tuple``: one value per index, in the order of ``I.values()``
@@ -15,6 +16,8 @@ set network    :class:`SymSet` over every message the network can carry
 bag network    :class:`Bag`: a copy count per message
 fifo network   :class:`Fifo`: per channel a length and ``capacity`` slots, each the
                position of a message in the channel's messages
+nat messages   a set network of messages with a nat field: :class:`InfNet`, arrays
+               from the nat field to membership (``verify.symbolic.infnet``)
 =============  =====================================================================
 
 Integers are z3 Ints, not bit-vectors: arithmetic in the language is on
@@ -29,7 +32,6 @@ its meaning without choosing widths; stored values carry range constraints.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +44,7 @@ from verify.ir.types import (
     Int,
     Message,
     MessageUnion,
+    Nat,
     Network,
     NetworkKind,
     NoneType,
@@ -53,80 +56,26 @@ from verify.ir.types import (
     Type,
     Value,
 )
+from verify.symbolic.infnet import InfNet, NotEncoded, const_infnet, fresh_infnet
+from verify.symbolic.logic import (  # noqa: F401 (re-exported)
+    FALSE,
+    TRUE,
+    and_,
+    count_true,
+    if_,
+    implies,
+    int_of,
+    is_false,
+    is_true,
+    not_,
+    or_,
+    subterms,
+)
 
 Sym = Any  # z3.BoolRef | z3.ArithRef | Opt | tuple | SymSet | MsgVal | Bag | Fifo
 
-TRUE = z3.BoolVal(True)
-FALSE = z3.BoolVal(False)
-_TRUE_ID = TRUE.get_id()
-_FALSE_ID = FALSE.get_id()
-
-
-def is_true(x: z3.ExprRef) -> bool:
-    """Is x the literal true? (Literals are shared terms: comparing ids is enough, and fast.)"""
-    return x.get_id() == _TRUE_ID
-
-
-def is_false(x: z3.ExprRef) -> bool:
-    return x.get_id() == _FALSE_ID
-
-
 class Unencodable(Exception):
     """A construct outside what the encoding covers; the engine turns it into a usage error."""
-
-
-# ------------------------------------------------------------------ booleans, folded
-
-def and_(*xs: z3.BoolRef) -> z3.BoolRef:
-    parts = []
-    for x in xs:
-        if is_false(x):
-            return FALSE
-        if not is_true(x):
-            parts.append(x)
-    if not parts:
-        return TRUE
-    return parts[0] if len(parts) == 1 else z3.And(*parts)
-
-
-def or_(*xs: z3.BoolRef) -> z3.BoolRef:
-    parts = []
-    for x in xs:
-        if is_true(x):
-            return TRUE
-        if not is_false(x):
-            parts.append(x)
-    if not parts:
-        return FALSE
-    return parts[0] if len(parts) == 1 else z3.Or(*parts)
-
-
-def not_(x: z3.BoolRef) -> z3.BoolRef:
-    if is_true(x):
-        return FALSE
-    if is_false(x):
-        return TRUE
-    return z3.Not(x)
-
-
-def implies(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
-    return or_(not_(a), b)
-
-
-def int_of(x: z3.ArithRef) -> int | None:
-    """The Python int of a numeral, else None."""
-    return x.as_long() if isinstance(x, z3.IntNumRef) else None
-
-
-def if_(c: z3.BoolRef, a: Any, b: Any) -> Any:
-    """z3.If on leaves, folded when the condition or the branches are equal literals."""
-    if is_true(c):
-        return a
-    if is_false(c):
-        return b
-    if a is b or (z3.is_expr(a) and z3.is_expr(b) and a.eq(b)):
-        return a
-    return z3.If(c, a, b)
 
 
 # ------------------------------------------------------------------ shapes
@@ -192,7 +141,7 @@ def _channels(net: Network) -> tuple[list[tuple[Value, ...]], dict[Value, tuple[
 
 
 def is_int_sort(t: Type) -> bool:
-    return isinstance(t, (Int, Range, Symmetric, Enum))
+    return isinstance(t, (Int, Nat, Range, Symmetric, Enum))
 
 
 # ------------------------------------------------------------------ constants
@@ -203,7 +152,7 @@ def const(t: Type, v: Value) -> Sym:
         return z3.BoolVal(bool(v))
     if isinstance(t, Enum):
         return z3.IntVal(t.members.index(v))
-    if isinstance(t, (Int, Range, Symmetric)):
+    if isinstance(t, (Int, Nat, Range, Symmetric)):
         return z3.IntVal(v)
     if isinstance(t, NoneType):
         return Opt(FALSE, None)
@@ -233,6 +182,8 @@ def _sort_key(t: Type):
 
 
 def _network_const(net: Network, v: Value) -> Sym:
+    if not net.finite:
+        return _infnet(lambda: const_infnet(net, v))
     universe = net.element.values()
     if net.kind == NetworkKind.SET:
         return SymSet({m: z3.BoolVal(m in v) for m in universe})
@@ -285,6 +236,10 @@ def _fresh(t: Type, name: str, facts: list[z3.BoolRef]) -> Sym:
         x = z3.Int(name)
         facts.append(z3.And(x >= 0, x < len(t.members)))
         return x
+    if isinstance(t, Nat):
+        x = z3.Int(name)
+        facts.append(x >= 0)
+        return x
     if isinstance(t, Optional):
         return Opt(z3.Bool(name + "?"), _fresh(t.inner, name + "!", facts))
     if isinstance(t, ArrayOf):
@@ -300,7 +255,16 @@ def _fresh(t: Type, name: str, facts: list[z3.BoolRef]) -> Sym:
     raise Unencodable(f"a variable of type {t}")
 
 
+def _infnet(make) -> InfNet:
+    try:
+        return make()
+    except NotEncoded as exc:
+        raise Unencodable(str(exc)) from None
+
+
 def _fresh_network(net: Network, name: str, facts: list[z3.BoolRef]) -> Sym:
+    if not net.finite:
+        return _infnet(lambda: fresh_infnet(net, name))
     universe = net.element.values()
     if net.kind == NetworkKind.SET:
         members = {m: z3.Bool(f"{name}{{{k}}}") for k, m in enumerate(universe)}
@@ -324,25 +288,6 @@ def _fresh_network(net: Network, name: str, facts: list[z3.BoolRef]) -> Sym:
     return Fifo(tuple(chans))
 
 
-def count_true(bs: list[z3.BoolRef]) -> z3.ArithRef:
-    if not bs:
-        return z3.IntVal(0)
-    return z3.Sum(*[z3.If(b, 1, 0) for b in bs])
-
-
-def subterms(f: z3.ExprRef) -> Iterator[z3.ExprRef]:
-    """Every distinct subterm of f, f first (iteratively: no recursion limit)."""
-    seen: set[int] = set()
-    todo = [f]
-    while todo:
-        x = todo.pop()
-        if x.get_id() in seen:
-            continue
-        seen.add(x.get_id())
-        yield x
-        todo.extend(x.children())
-
-
 def leaves(x: Sym) -> list[z3.ExprRef]:
     """Every z3 term of a symbolic value, in a fixed order (for substitution)."""
     if z3.is_expr(x):
@@ -359,12 +304,14 @@ def leaves(x: Sym) -> list[z3.ExprRef]:
         return list(x.counts.values())
     if isinstance(x, Fifo):
         return [leaf for length, slots in x.channels for leaf in (length, *slots)]
+    if isinstance(x, InfNet):
+        return list(x.parts.values())
     raise TypeError(f"not a symbolic value: {x!r}")
 
 
 # ------------------------------------------------------------------ types joined, values coerced
 
-_KNOWN = (Bool, Int, Range, Symmetric, Enum, NoneType, Optional, ArrayOf, SetOf, Record, Message, MessageUnion,
+_KNOWN = (Bool, Int, Nat, Range, Symmetric, Enum, NoneType, Optional, ArrayOf, SetOf, Record, Message, MessageUnion,
           Network)
 
 
@@ -456,6 +403,8 @@ def eq(a: Sym, b: Sym, t: Type) -> z3.BoolRef:
         return and_(*[eq(x, y, ft) for x, y, (_, ft) in zip(a.fields, b.fields, m.fields)])
     if isinstance(a, Bag):
         return and_(*[eq(a.counts[k], b.counts[k], Int()) for k in a.counts])
+    if isinstance(a, InfNet):
+        return and_(*[TRUE if a.parts[k].eq(b.parts[k]) else a.parts[k] == b.parts[k] for k in a.parts])
     if isinstance(a, Fifo):
         parts = []
         for (la, sa), (lb, sb) in zip(a.channels, b.channels):
@@ -506,6 +455,8 @@ def ite(c: z3.BoolRef, a: Sym, b: Sym) -> Sym:
         return MsgVal(a.name, tuple(ite(c, x, y) for x, y in zip(a.fields, b.fields)))
     if isinstance(a, Bag):
         return Bag({k: if_(c, a.counts[k], b.counts[k]) for k in a.counts})
+    if isinstance(a, InfNet):
+        return InfNet(a.net, {k: if_(c, a.parts[k], b.parts[k]) for k in a.parts})
     if isinstance(a, Fifo):
         return Fifo(tuple((if_(c, la, lb), tuple(if_(c, x, y) for x, y in zip(sa, sb)))
                           for (la, sa), (lb, sb) in zip(a.channels, b.channels)))
@@ -519,6 +470,9 @@ def in_type(x: Sym, t: Type) -> z3.BoolRef:
         if n is not None:
             return z3.BoolVal(t.low <= n <= t.high)
         return z3.And(x >= t.low, x <= t.high)
+    if isinstance(t, Nat):
+        n = int_of(x)
+        return z3.BoolVal(n >= 0) if n is not None else x >= 0
     if isinstance(t, (Bool, Int, Enum)):
         return TRUE
     if isinstance(t, Optional):
@@ -587,7 +541,7 @@ def product_size(sizes: list[int]) -> int:
     return n
 
 
-__all__ = ["Sym", "Opt", "SymSet", "MsgVal", "Bag", "Fifo", "Unencodable", "TRUE", "FALSE", "and_", "or_", "not_",
-           "implies", "if_", "int_of", "const", "default", "fresh", "leaves", "join", "coerce", "eq",
+__all__ = ["Sym", "Opt", "SymSet", "MsgVal", "Bag", "Fifo", "InfNet", "Unencodable", "TRUE", "FALSE", "and_", "or_",
+           "not_", "implies", "if_", "int_of", "const", "default", "fresh", "leaves", "join", "coerce", "eq",
            "ite", "in_type", "literal", "count_true", "message_type", "channel_messages", "is_int_sort",
            "product_size", "is_true", "is_false", "channel_position"]
