@@ -287,7 +287,7 @@ def _conditional(e: ir.Conditional, env: Env) -> Result:
 
 # ------------------------------------------------------------------ binders
 
-def universe(s: SymSet) -> list[tuple[Value, z3.BoolRef]]:
+def universe(s: SymSet | InfNet) -> list[tuple[Value, z3.BoolRef]]:
     """The possible members of a set in order, each with its membership (never-members left out)."""
     if isinstance(s, InfNet):
         raise Refused("a loop, count or set operation over the messages of a network with a nat field "
