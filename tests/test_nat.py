@@ -182,6 +182,20 @@ def test_with_a_quorum_of_one_the_split_brain_is_found_with_unbounded_terms_and_
     assert sorted(s.action for s in r.trace.steps) == ["BecomeLeader", "BecomeLeader", "Timeout", "Timeout"]
 
 
+def test_with_a_quorum_of_one_and_a_shallow_base_the_counterexample_to_induction_is_shown():
+    """The full step query is one z3 does not settle (still running after a minute); the search with
+    the quantifiers over nat expanded over a few terms finds a candidate, and the full query with
+    the candidate's state fixed confirms it."""
+    check = load_check(ROOT / "specs/raft_quorum1_unbounded.spec", Overrides(max_depth=1))
+    results = {r.property: r for r in run_check(check)}
+    r = results["OneLeaderPerTerm"]
+    assert r.verdict == "inconclusive" and r.trace is None
+    assert "counterexample to induction (k = 1)" in r.message
+    assert "leads to a state that violates OneLeaderPerTerm:" in r.message  # and nothing else
+    assert "BecomeLeader" in r.message
+    assert all(results[n].verdict == "proved" for n in results if n != "OneLeaderPerTerm")
+
+
 def test_the_explorer_agrees_on_the_bounded_raft_model_within_its_bound():
     """The same spec with terms bounded (MaxTerm = 2): the explorer confirms every invariant the
     unbounded proof gives, on every reachable state."""

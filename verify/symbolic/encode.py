@@ -33,6 +33,7 @@ from verify.ir.types import Message, MessageUnion, Network, SetOf, Value
 from verify.symbolic.encode_expr import Env, Refused, deliverable, deliverable_message, expr, member
 from verify.symbolic.encode_stmt import Body, Choices, Path, conform
 from verify.symbolic.infnet import NotEncoded, layouts
+from verify.symbolic.naturals import NAT_INSTANCES
 from verify.symbolic.values import (
     FALSE,
     TRUE,
@@ -112,7 +113,15 @@ def _reads(f: z3.ExprRef, c: z3.ExprRef) -> bool:
 class SystemCode:
     """The formulas of one system over template state terms."""
 
-    def __init__(self, system: ir.System) -> None:
+    def __init__(self, system: ir.System, nat_instances: tuple[int, ...] | None = None) -> None:
+        """nat_instances: expand every quantifier over nat over these values (see NAT_INSTANCES)."""
+        token = NAT_INSTANCES.set(nat_instances)
+        try:
+            self._encode(system)
+        finally:
+            NAT_INSTANCES.reset(token)
+
+    def _encode(self, system: ir.System) -> None:
         self.system = system
         self.networks: dict[int, Network] = dict(system.networks())
         self.types = [v.type for v in system.variables]

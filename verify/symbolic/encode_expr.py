@@ -15,7 +15,6 @@ constant, under the condition that it is a member.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,6 +33,7 @@ from verify.ir.types import (
     Value,
 )
 from verify.symbolic.intervals import interval
+from verify.symbolic.naturals import over_naturals
 from verify.symbolic.networks import fifo_index, held, holds_message, lt
 from verify.symbolic.values import (
     FALSE,
@@ -319,7 +319,7 @@ def _quantified(e: ir.Quantified, env: Env) -> Result:
             return expr(e.body, env)
         b = e.bindings[k]
         if isinstance(b.domain, ir.Naturals):
-            return _over_naturals(forall, b, lambda n: level(k + 1, env.bind(b.slot, n)))
+            return over_naturals(forall, b, lambda n: level(k + 1, env.bind(b.slot, n)))
         dom, edom = expr(b.domain, env)
         value = TRUE if forall else FALSE
         err = edom
@@ -335,19 +335,6 @@ def _quantified(e: ir.Quantified, env: Env) -> Result:
                 going = and_(going, not_(and_(inside, v)))
         return value, err
     return level(0, env)
-
-
-_BOUND = itertools.count()
-
-
-def _over_naturals(forall: bool, b: ir.Binding, body: Callable[[z3.ArithRef], Result]) -> Result:
-    """A quantifier over nat as a z3 quantifier over a fresh integer at least 0. It fails when its
-    body fails for some value (an explicit engine cannot evaluate it: no order of values stops early)."""
-    n = z3.Int(f"{b.name}!{next(_BOUND)}")
-    v, ev = body(n)
-    value = z3.ForAll([n], z3.Implies(n >= 0, v)) if forall else z3.Exists([n], z3.And(n >= 0, v))
-    err = FALSE if is_false(ev) else z3.Exists([n], z3.And(n >= 0, ev))
-    return value, err
 
 
 def _setcomp(e: ir.SetComp, env: Env) -> Result:

@@ -38,9 +38,12 @@ from verify.symbolic.bmc import Run, encode
 from verify.symbolic.decode import Unshowable, decode
 from verify.symbolic.encode import SystemCode
 from verify.symbolic.solver import Verdict
-from verify.symbolic.values import and_, leaves, not_, or_
+from verify.symbolic.values import TRUE, and_, leaves, nat_leaves, not_, or_, subterms
 
 DEFAULT_K = 4
+# A step query with quantifiers over nat may run for ever: without a time limit, each gets this long.
+UNBOUNDED_STEP_SECONDS = 60.0
+NAT_HORIZON = 3  # nat values the search for candidate counterexamples to induction expands over
 
 
 class InductionEngine:
@@ -111,32 +114,68 @@ class _Step(Run):
                 self.solver.add(_differ(self.state(j), self.state(n + 1)))
             self.steps = n + 1
 
-    def query(self, props: list[ir.Property], k: int):
+    def query(self, props: list[ir.Property], k: int, extra: z3.BoolRef = TRUE):
         """Is there a path whose first k states satisfy every property and whose last violates one?"""
         self.unroll(k)
+        self.unrolled = k
         assumed = and_(*[self.holds_at(props, j) for j in range(k)])
-        timeout = None
-        if self.budget.limits.time_limit is not None:
-            timeout = max(0.001, self.budget.limits.time_limit - self.budget.elapsed())
-        return self.solver.check(and_(assumed, not_(self.holds_at(props, k))), timeout)
+        timeout = self.time_left()
+        if timeout is None and self.system.unbounded:
+            timeout = UNBOUNDED_STEP_SECONDS
+        return self.solver.check(and_(assumed, not_(self.holds_at(props, k)), extra), timeout)
+
+    def instantiated(self, props: list[ir.Property], k: int) -> bool:
+        """For a system with nat: look for a counterexample to induction with the quantifiers over
+        nat expanded over 0..NAT_HORIZON and the first state's nat values within it. That query is
+        weaker (its hypotheses speak of fewer values), so its answer is only a candidate: the full
+        query is asked again with the first state (its messages beyond the horizon dropped) and
+        the labels fixed to it, and only a model of that counts. Quantified step queries on which z3 gives up
+        (or runs for ever) often have such a counterexample. True when one is found: the solver's
+        model is then a counterexample to induction of the full query."""
+        horizon = tuple(range(NAT_HORIZON + 1))
+        weak = _Step(self.system, SystemCode(self.system, nat_instances=horizon), self.budget, self.k_max)
+        first = weak.state(0)
+        weak.solver.add(*[n <= NAT_HORIZON for x, v in zip(first, self.system.variables)
+                          for n in nat_leaves(x, v.type)])
+        if weak.query(props, k).verdict != Verdict.SAT:
+            return False
+        model = weak.solver.model()
+        pins = []
+        for leaf in _flat(first):  # the same z3 constants as this run's first state
+            value = model.eval(leaf, model_completion=True)
+            if z3.is_array(leaf):
+                value = _within_horizon(value)
+                if value is None:
+                    return False
+            pins.append(leaf == value)
+        self.unroll(k)
+        pins += [self.selectors[j] == model.eval(weak.selectors[j], model_completion=True) for j in range(k)]
+        return self.query(props, k, and_(*pins)).verdict == Verdict.SAT
 
     def prove(self, props: list[ir.Property]) -> dict[str, PropertyOutcome]:
         first_cti: str | None = None
         for k in range(1, self.k_max + 1):
+            if self.system.unbounded and self.instantiated(props, k):
+                model = self.solver.model()
+                if first_cti is None:
+                    first_cti = self.cti(props, k, model)
+                continue
             answer = self.query(props, k)
             if answer.verdict == Verdict.UNSAT:
                 return {p.name: PropertyOutcome(Status.PROVED, reason=_proved(k, props)) for p in props}
             if answer.verdict == Verdict.UNKNOWN:
-                return _unknown(props, f"the solver answered unknown on the step case with k = {k}: "
+                before = "" if first_cti is None else f"not k-inductive for k < {k}; {first_cti}; then "
+                return _unknown(props, f"{before}the solver answered unknown on the step case with k = {k}: "
                                        f"{answer.reason}")
+            model = self.solver.model()
             if first_cti is None:
-                first_cti = self.cti(props, k)
+                first_cti = self.cti(props, k, model)
         # No k closed the step: the largest inductive subset (Houdini). The solver's model is the
         # step's counterexample at k = K; keep the properties its last state satisfies, ask again.
         k = self.k_max
         kept, proved = list(props), []
         while kept:
-            still = [p for p in kept if self.holds_last(p, k)]
+            still = [p for p in kept if self.true_in(model, self.good(p, k), k)]
             if len(still) == len(kept):
                 break  # only a model error fails there: nothing is inductive without ruling it out
             kept = still
@@ -146,20 +185,29 @@ class _Step(Run):
             if answer.verdict == Verdict.UNSAT:
                 proved = kept
                 break
+            model = self.solver.model()
         names = {p.name for p in proved}
         reason = (f"not k-inductive for k up to {self.k_max} (no run of up to {self.k_max} steps from an initial "
                   f"state violates it); {first_cti}")
         return {p.name: PropertyOutcome(Status.PROVED, reason=_proved(k, proved, houdini=True))
                 if p.name in names else PropertyOutcome(Status.INCONCLUSIVE, reason=reason) for p in props}
 
-    def holds_last(self, p: ir.Property, k: int) -> bool:
-        """In the step's last model: does p hold in its last state?"""
-        model = self.solver.model()
-        return z3.is_true(model.eval(self.good(p, k), model_completion=True))
+    def true_in(self, model: z3.ModelRef, f: z3.BoolRef, k: int) -> bool:
+        """Is f (over steps 0..k) true in the model? Evaluating a quantifier in a model is not
+        reliable, so with quantifiers (over nat) the solver decides it, the states and labels fixed
+        to the model's (this replaces the solver's model; an unknown answer counts as false)."""
+        if not any(z3.is_quantifier(x) for x in subterms(f)):
+            return z3.is_true(model.eval(f, model_completion=True))
+        pins = [leaf == model.eval(leaf, model_completion=True) for j in range(k + 1) for leaf in _flat(self.state(j))]
+        pins += [sel == model.eval(sel, model_completion=True) for sel in self.selectors[:k]]
+        return self.solver.check(and_(*pins, not_(f)), self.time_left()).verdict == Verdict.UNSAT
 
-    def cti(self, props: list[ir.Property], k: int) -> str:
-        """The counterexample to induction of the last query, in words."""
-        model = self.solver.model()
+    def time_left(self) -> float | None:
+        limit = self.budget.limits.time_limit
+        return None if limit is None else max(0.001, limit - self.budget.elapsed())
+
+    def cti(self, props: list[ir.Property], k: int, model: z3.ModelRef) -> str:
+        """The counterexample to induction of a step query's model, in words."""
         variables = self.system.variables
         before = [_decoded(x, v.type, model) for x, v in zip(self.state(k - 1), variables)]
         after = [_decoded(x, v.type, model) for x, v in zip(self.state(k), variables)]
@@ -167,8 +215,8 @@ class _Step(Run):
         label = self.label_at(model, j, k - 1)
         action = self.system.actions[label.action]
         args = ", ".join(f"{p.name}={p.type.show(a)}" for p, a in zip(action.params, label.args))
-        failed = [p.name for p in props if not z3.is_true(model.eval(self.good(p, k), model_completion=True))]
-        if not z3.is_true(model.eval(self.at(self.no_error, k), model_completion=True)):
+        failed = [p.name for p in props if not self.true_in(model, self.good(p, k), k)]
+        if not self.true_in(model, self.at(self.no_error, k), k):
             failed.append("a step or property evaluation fails (a model error)")
         shown = "; ".join(f"{v.name} = {_shown(v.type, x)}" for v, x in zip(variables, before) if not v.hidden)
         changed = "; ".join(f"{v.name} = {_shown(v.type, y)}" for v, x, y in zip(variables, before, after)
@@ -187,6 +235,24 @@ def _decoded(x, t, model):
 
 def _shown(t, value) -> str:
     return f"({value})" if isinstance(value, Unshowable) else t.show(value)
+
+
+def _within_horizon(value: z3.ExprRef) -> z3.ExprRef | None:
+    """A model's array (Int to Bool) as stores of true at its points in 0..NAT_HORIZON (None: not a
+    chain of stores)."""
+    seen: dict[int, bool] = {}
+    while z3.is_store(value):
+        base, index, present = value.children()
+        seen.setdefault(index.as_long(), z3.is_true(present))
+        value = base
+    if not z3.is_K(value):
+        return None
+    default = z3.is_true(value.arg(0))
+    out = z3.K(z3.IntSort(), z3.BoolVal(False))
+    for n in range(NAT_HORIZON + 1):
+        if seen.get(n, default):
+            out = z3.Store(out, n, True)
+    return out
 
 
 def _proved(k: int, props: list[ir.Property], houdini: bool = False) -> str:

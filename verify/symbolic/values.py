@@ -309,6 +309,19 @@ def leaves(x: Sym) -> list[z3.ExprRef]:
     raise TypeError(f"not a symbolic value: {x!r}")
 
 
+def nat_leaves(x: Sym, t: Type) -> list[z3.ArithRef]:
+    """The integers of a stored value that are of a nat type."""
+    if isinstance(t, Nat):
+        return [x]
+    if isinstance(t, Optional):
+        return nat_leaves(x.value, t.inner) if x.value is not None else []
+    if isinstance(t, ArrayOf):
+        return [n for e in x for n in nat_leaves(e, t.element)]
+    if isinstance(t, (Record, Message)):
+        return [n for e, (_, ft) in zip(x.fields if isinstance(x, MsgVal) else x, t.fields) for n in nat_leaves(e, ft)]
+    return []
+
+
 # ------------------------------------------------------------------ types joined, values coerced
 
 _KNOWN = (Bool, Int, Nat, Range, Symmetric, Enum, NoneType, Optional, ArrayOf, SetOf, Record, Message, MessageUnion,
@@ -543,5 +556,5 @@ def product_size(sizes: list[int]) -> int:
 
 __all__ = ["Sym", "Opt", "SymSet", "MsgVal", "Bag", "Fifo", "InfNet", "Unencodable", "TRUE", "FALSE", "and_", "or_",
            "not_", "implies", "if_", "int_of", "const", "default", "fresh", "leaves", "join", "coerce", "eq",
-           "ite", "in_type", "literal", "count_true", "message_type", "channel_messages", "is_int_sort",
+           "ite", "in_type", "literal", "count_true", "message_type", "channel_messages", "is_int_sort", "nat_leaves",
            "product_size", "is_true", "is_false", "channel_position"]
