@@ -9,7 +9,8 @@
   every argument drawn from its parameter's type, in the order
   ``verify.ir.transitions`` tries them): ``succ`` (the step is enabled and
   the chosen way through its body completes), ``err`` (the step raises a
-  model error on the chosen way) and ``post`` (the variables after it);
+  model error on the chosen way), ``post`` (the variables after it) and
+  ``blocked`` (its guard holds and only its ``bound`` disables it);
 - ``deadlock``: no label has a successor or an error, over every choice;
 - per property its value and error condition.
 
@@ -59,6 +60,7 @@ class LabelCode:
     err: z3.BoolRef
     post: list[Sym]
     choices: list[tuple[z3.ArithRef, int]]
+    blocked: z3.BoolRef = FALSE  # only the action's bound disables the step (its guard holds)
 
 
 @dataclass
@@ -187,7 +189,8 @@ class SystemCode:
         body = Body(self.networks, self.types, choices)
         path = body.run(action.body, Path(list(self.state), dict(env.locals), enabled))
         post = [conform(x, t) for x, t in zip(path.vars, self.types)]
-        return LabelCode(instance, path.ok, or_(pre_err, path.err), post, choices.made)
+        blocked = and_(inside, not_(eg), g, not_(eb), not_(b)) if action.bound is not None else FALSE
+        return LabelCode(instance, path.ok, or_(pre_err, path.err), post, choices.made, blocked)
 
     @cached_property
     def deadlock(self) -> z3.BoolRef:
