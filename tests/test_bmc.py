@@ -9,8 +9,8 @@
 - A property that is not violated within the depth is ``holds-bounded``, a
   reachable one not reached ``inconclusive``; a solver ``unknown`` and the
   time limit give ``inconclusive``, never a verdict.
-- Refusals are usage errors (exit code 2, no traceback): no depth, temporal
-  properties, a construct the encoding does not cover.
+- Refusals are usage errors (exit code 2, no traceback): no depth, a construct
+  the encoding does not cover. (Temporal properties: tests/test_bmc_liveness.py.)
 """
 
 from __future__ import annotations
@@ -193,11 +193,12 @@ def test_depth_is_an_alias_of_max_depth(capsys):
     assert code == 0  # the expected violation, found
 
 
-def test_temporal_properties_are_refused(capsys):
-    code, err = run_cli(["check", str(ROOT / "specs" / "raft_liveness_bounded.spec"), "--engine", "bmc",
-                         "--depth", "5", "--quiet"], capsys)
+def test_temporal_properties_are_checked_by_bounded_lassos(capsys):
+    # tests/test_bmc_liveness.py checks them; under a depth bound only bmc takes them on.
+    assert bmc.BmcEngine.checks_temporal is True and bmc.BmcEngine.bounded_lassos is True
+    code, err = run_cli(["check", str(ROOT / "specs" / "raft_liveness_bounded.spec"), "--depth", "5", "--quiet"],
+                        capsys)
     assert code == 2 and "temporal properties" in err and "Traceback" not in err
-    assert bmc.BmcEngine.checks_temporal is False
 
 
 def test_a_construct_not_encoded_is_refused_with_its_line(tmp_path, capsys):

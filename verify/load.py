@@ -191,8 +191,9 @@ def load_check(path: str | Path, overrides: Overrides | None = None) -> Check:
 
 def _sound(check: Check) -> Check:
     """Refuse a check whose answer would not be sound: temporal properties under a depth
-    bound (a behaviour cut at a depth is not a behaviour), or on an engine that cannot judge them;
-    and a check without a depth bound on an engine that needs one (``needs_depth``)."""
+    bound (a behaviour cut at a depth is not a behaviour) unless the engine looks for lassos within
+    it (``bounded_lassos``), or on an engine that cannot judge them; and a check without a depth
+    bound on an engine that needs one (``needs_depth``)."""
     engine = engine_named(check.engine)
     if not getattr(engine, "unbounded", False):
         refuse_unbounded(check.system, check.engine)
@@ -202,7 +203,7 @@ def _sound(check: Check) -> Check:
     temporal = [p.name for p in check.system.properties if p.kind == ir.PropertyKind.TEMPORAL]
     if not temporal:
         return check
-    if check.limits.max_depth is not None:
+    if check.limits.max_depth is not None and not getattr(engine, "bounded_lassos", False):
         raise UsageProblem(f"{check.name}: temporal properties ({', '.join(temporal)}) are not checked with a depth "
                            "bound: a behaviour cut at a depth is not a behaviour, so no verdict would be sound",
                            hint="drop max_depth / --max-depth; bound the model instead (a 'bound' clause)")

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from verify.engine import PropertyOutcome, Status, Witness, WitnessStep
 from verify.explicit.graph import StateGraph
 from verify.ir import nodes as ir
+from verify.ir.bounds import bound_text, bounds_on_cycle, needs_bound, timeout_on_bound
 from verify.ir.transitions import Transitions
 
 Form = ir.TemporalForm
@@ -184,38 +185,22 @@ class Liveness:
         return out
 
     def bound_reason(self, witness: Witness) -> str:
-        named = self.bounds_on_cycle(witness)
-        return ("the counterexample needs a bound: on its cycle a step is disabled only by "
-                + "; ".join(named) + ", so it may be an artefact of the search bound, not of the algorithm")
+        return needs_bound(self.bounds_on_cycle(witness))
 
     def bounds_on_cycle(self, witness: Witness) -> list[str]:
-        states = witness.states()
-        states = states[witness.loop_start:] if witness.loop_start is not None else states[-1:]
-        named: list[str] = []
-        for state in states:
-            for label in self.blocked(self.graph.ids[state]):
-                text = self.bound_text(label)
-                if text not in named:
-                    named.append(text)
-        return named
+        return bounds_on_cycle(self.system, witness.states(), witness.loop_start, self.blocked_in)
+
+    def blocked_in(self, state: ir.State) -> list[ir.ActionInstance]:
+        return self.blocked(self.graph.ids[state])
 
     def bound_text(self, label: ir.ActionInstance) -> str:
-        action = self.system.actions[label.action]
-        return f"{action.bound_text or 'the bound'} (the bound of {action.name})"
+        return bound_text(self.system, label)
 
     def timeout_on_bound(self, witness: Witness) -> str | None:
         """Why the lasso may not be a behaviour without the bounds: it takes a ``timeout`` step in a
         state where a bound disables another step (None when it does not)."""
-        state = witness.initial
-        for step in witness.steps:
-            action = self.system.actions[step.instance.action]
-            if action.waits_for_timeout and self.blocked(self.graph.ids[state]):
-                bounds = list(dict.fromkeys(self.bound_text(b) for b in self.blocked(self.graph.ids[state])))
-                return (f"the counterexample takes {action.name}, whose guard waits for a timeout, in a "
-                        f"state where only {'; '.join(bounds)} disables another step, so without the "
-                        "bound the system may not be quiet there")
-            state = step.state
-        return None
+        steps = [(s.instance, s.state) for s in witness.steps]
+        return timeout_on_bound(self.system, witness.initial, steps, self.blocked_in)
 
     # ---------------------------------------------------------------- components
 

@@ -1,4 +1,4 @@
-"""Bounded model checking of safety properties with z3: the engine ``bmc``.
+"""Bounded model checking with z3: the engine ``bmc``.
 
 The system's one-step template (``verify.symbolic.encode``) is copied for
 steps 0, 1, ..., K (K is ``Limits.max_depth``, required) into one
@@ -25,11 +25,19 @@ reason. Witnesses are decoded from models into the reference's step labels;
 a model error's message is the reference semantics' own, from re-running the
 failing step on the decoded state.
 
+Temporal properties are judged by fair lassos of at most K steps, searched
+at each depth after the safety queries (``verify.symbolic.lasso``): a lasso
+found is ``violated`` (or ``inconclusive`` when it needs a ``bound``), none is
+``holds-bounded``.
+
 Statistics: ``depth`` is the deepest k checked, ``seconds`` the whole run;
 state counts do not apply to a symbolic search and stay 0.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 import z3
 
@@ -51,17 +59,22 @@ from verify.ir.transitions import Transitions
 from verify.symbolic.decode import decode
 from verify.symbolic.encode import SystemCode
 from verify.symbolic.encode_expr import Refused
+from verify.symbolic.lasso import Lassos, Renaming, TemporalCode
 from verify.symbolic.solver import Answer, Solver, Verdict
 from verify.symbolic.values import Unencodable, and_, fresh, leaves, or_
+
+T = TypeVar("T")
 
 NO_DEPTH = "the bmc engine needs a depth bound: give --depth K (or max_depth K in the spec)"
 
 
 class BmcEngine:
-    """Bounded model checking of invariants, transition properties, reachability and deadlock."""
+    """Bounded model checking of invariants, transition properties, reachability, deadlock, and of
+    temporal properties by fair lassos within the depth."""
 
     name = "bmc"
-    checks_temporal = False
+    checks_temporal = True
+    bounded_lassos = True  # temporal properties under a depth bound: lassos of at most K steps
     needs_depth = True
     unbounded = True  # nat variables and quantifiers over nat are encoded
 
@@ -69,13 +82,19 @@ class BmcEngine:
         if budget.limits.max_depth is None:
             raise UsageProblem(NO_DEPTH, hint="e.g. verify check SPEC --engine bmc --depth 10")
         code = encode(system, self.name)
-        return Run(system, code, budget).run()
+        temporal = refusing(self.name, lambda: TemporalCode(system, code))
+        return Run(system, code, budget, temporal).run()
 
 
 def encode(system: ir.System, engine: str) -> SystemCode:
     """The system's formulas, or a usage error naming what the encoding does not cover."""
+    return refusing(engine, lambda: SystemCode(system))
+
+
+def refusing(engine: str, make: Callable[[], T]) -> T:
+    """``make()``, with what the encoding does not cover turned into a usage error."""
     try:
-        return SystemCode(system)
+        return make()
     except Refused as exc:
         span = getattr(exc.node, "span", None)
         raise UsageProblem(f"the {engine} engine does not encode {exc.what}", span,
@@ -97,7 +116,8 @@ class _OutOfTime(Exception):
 
 
 class Run:
-    def __init__(self, system: ir.System, code: SystemCode, budget: Budget) -> None:
+    def __init__(self, system: ir.System, code: SystemCode, budget: Budget,
+                 temporal: TemporalCode | None = None) -> None:
         self.system = system
         self.code = code
         self.budget = budget
@@ -108,6 +128,7 @@ class Run:
         self.doubt: str | None = None  # why a model error within the bound is not ruled out
         self.states: list[list] = []  # symbolic state per step
         self.selectors: list[z3.ArithRef] = []
+        self.renamings: list[Renaming] = []  # template to step k, per k
         self.template_sel = z3.Int("sel")
         self.unrolled = 0  # steps whose transitions are asserted
         self.stats = Statistics()
@@ -116,6 +137,8 @@ class Run:
         self.reachables = [p for p in system.properties if p.kind == kinds.REACHABLE]
         self.deadlock = next((p for p in system.properties if p.kind == kinds.DEADLOCK), None)
         self.checked = [p for p in system.properties if p.kind != kinds.TEMPORAL]
+        self.lassos = (Lassos(temporal, self, self.solver.add, self.outcomes, self.depth_limit)
+                       if temporal is not None and temporal.temporals else None)
 
     # ---------------------------------------------------------------- steps as terms
 
@@ -133,12 +156,15 @@ class Run:
 
     def at(self, f: z3.BoolRef, k: int) -> z3.BoolRef:
         """A template formula over X (and Y, the selector, choices) at step k (and k + 1)."""
-        pairs = list(zip(_flat(self.code.state), _flat(self.state(k))))
-        pairs += list(zip(_flat(self.code.next), _flat(self.state(k + 1))))
-        pairs.append((self.template_sel, self.selectors[k]))
-        for lab in self.code.labels:
-            pairs += [(c, z3.Int(f"{c}@{k}")) for c, _ in lab.choices]
-        return z3.substitute(f, *pairs)
+        while len(self.renamings) <= k:
+            n = len(self.renamings)
+            pairs = list(zip(_flat(self.code.state), _flat(self.state(n))))
+            pairs += list(zip(_flat(self.code.next), _flat(self.state(n + 1))))
+            pairs.append((self.template_sel, self.selectors[n]))
+            for lab in self.code.labels:
+                pairs += [(c, z3.Int(f"{c}@{n}")) for c, _ in lab.choices]
+            self.renamings.append(Renaming(pairs))
+        return self.renamings[k](f)
 
     def ask(self, query: z3.BoolRef) -> Answer:
         if not self.budget.time_left():
@@ -190,14 +216,16 @@ class Run:
         reached = -1
         try:
             self.initial()
-            nothing = not self.checked
+            nothing = not self.checked and self.lassos is None
             for k in range(self.depth_limit + 1):
                 if k > 0:
                     self.solver.add(self.at(self.code.transition(self.template_sel), k - 1))
                     self.unrolled = k
                 self.depth(k)
+                if self.lassos is not None:
+                    self.lassos.depth(k)
                 reached = k
-                if not nothing and all(p.name in self.outcomes for p in self.checked):
+                if not nothing and not self.undecided():
                     break
         except _ModelError as exc:
             self.finish(max(reached, 0), None)
@@ -206,9 +234,12 @@ class Run:
         except _OutOfTime:
             self.finish(max(reached, 0), StopReason.TIME_LIMIT)
             return self.verdicts(f"the time limit ran out before depth {reached + 1} was checked", True)
-        undecided = any(p.name not in self.outcomes for p in self.checked)
-        self.finish(reached, StopReason.MAX_DEPTH if undecided else None)
+        self.finish(reached, StopReason.MAX_DEPTH if self.undecided() else None)
         return self.verdicts(None, False)
+
+    def undecided(self) -> bool:
+        return (any(p.name not in self.outcomes for p in self.checked)
+                or (self.lassos is not None and self.lassos.undecided()))
 
     def initial(self) -> None:
         x0 = self.state(0)
@@ -260,6 +291,12 @@ class Run:
         self.note_unknown(answer, f"a step from depth {k}")
 
     def property_errors(self, k: int) -> None:
+        if self.lassos is not None:
+            answer = self.ask(self.lassos.error_at(k))
+            if answer.verdict == Verdict.SAT:
+                witness = self.witness(k)
+                raise _ModelError(self.lassos.exception(witness.states()[-1]), witness)
+            self.note_unknown(answer, f"evaluating the temporal properties at depth {k}")
         props = [p for p in self.safety + self.reachables if p.name not in self.outcomes
                  and not (p.kind == ir.PropertyKind.TRANSITION and k == 0)]
         if not props:
@@ -347,9 +384,8 @@ class Run:
                                                         reason=f"not reached within {bound} steps")
             else:
                 self.outcomes[p.name] = PropertyOutcome(Status.HOLDS_BOUNDED)
-        for p in self.system.properties:
-            if p.name not in self.outcomes:  # temporal properties: not judged by this engine
-                self.outcomes[p.name] = PropertyOutcome(Status.INCONCLUSIVE, reason="not checked by bmc")
+        if self.lassos is not None:
+            self.lassos.verdicts(doubt, bound)
         if out_of_time:
             self.stats.stopped_by = StopReason.TIME_LIMIT
         return EngineResult(self.outcomes, self.stats)
@@ -363,4 +399,4 @@ def _unknown(answer: Answer, k: int) -> str:
     return f"the solver answered unknown at depth {k}: {answer.reason}"
 
 
-__all__ = ["BmcEngine", "NO_DEPTH", "encode", "Run"]
+__all__ = ["BmcEngine", "NO_DEPTH", "encode", "refusing", "Run"]

@@ -9,7 +9,8 @@
   every argument drawn from its parameter's type, in the order
   ``verify.ir.transitions`` tries them): ``succ`` (the step is enabled and
   the chosen way through its body completes), ``err`` (the step raises a
-  model error on the chosen way) and ``post`` (the variables after it);
+  model error on the chosen way), ``post`` (the variables after it) and
+  ``blocked`` (its guard holds and only its ``bound`` disables it);
 - ``deadlock``: no label has a successor or an error, over every choice;
 - per property its value and error condition.
 
@@ -71,6 +72,7 @@ class LabelCode:
     post: list[Sym]
     choices: list[Choice]
     holes: tuple[tuple[int, int, z3.ArithRef], ...] = ()
+    blocked: z3.BoolRef = FALSE  # only the action's bound disables the step (its guard holds)
 
     def concrete(self, value_of: Callable[[z3.ArithRef], int]) -> ir.ActionInstance:
         """The label with its holes filled (value_of: a choice variable's value in a model)."""
@@ -249,7 +251,9 @@ class SystemCode:
         body = Body(self.networks, self.types, choices)
         path = body.run(action.body, Path(list(self.state), dict(env.locals), enabled))
         post = [conform(x, t) for x, t in zip(path.vars, self.types)]
-        return LabelCode(instance, path.ok, or_(pre_err, path.err), post, [*choices.made, *nats], tuple(holes))
+        blocked = and_(inside, not_(eg), g, not_(eb), not_(b)) if action.bound is not None else FALSE
+        return LabelCode(instance, path.ok, or_(pre_err, path.err), post, [*choices.made, *nats], tuple(holes),
+                         blocked)
 
     @cached_property
     def deadlock(self) -> z3.BoolRef:
