@@ -107,7 +107,7 @@ def test_a_lasso_that_needs_a_bound_is_inconclusive_naming_it():
     _, reference, lengths, got = bmc_against_reference("raft_liveness_bounded", [("N", "2"), ("MaxTerm", "1")])
     ref, r = reference["EventuallyLeader"], got["EventuallyLeader"]
     assert ref.verdict == r.verdict == "inconclusive"
-    assert "currentTerm[i] < MaxTerm (the bound of Timeout)" in r.message
+    assert "currentTerm[i] + 1 in Term (the bound of Timeout)" in r.message
     assert r.message == ref.message  # the reference's words
     assert r.trace is not None and r.trace.loop_start is not None and len(r.trace) <= lengths["EventuallyLeader"]
 

@@ -7,11 +7,14 @@ its reports kept. Regenerate them with the command in the README:
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from verify.cli import main
+from verify.load import load_check
 
 ROOT = Path(__file__).resolve().parent.parent
 KEPT = ROOT / "reports/examples"
@@ -27,7 +30,15 @@ def test_every_broken_variant_has_a_kept_report():
 @pytest.mark.parametrize("check", BROKEN)
 def test_kept_report_matches_the_tool(check, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)  # the reports name their spec by its path from the project root
-    assert main(["check", f"specs/{check}.spec", "--out", str(tmp_path), "--quiet"]) == 0
+    command = ["check", f"specs/{check}.spec", "--out", str(tmp_path), "--quiet"]
+    if load_check(ROOT / "specs" / f"{check}.spec").engine == "reference":
+        assert main(command) == 0
+    else:
+        # z3's model depends on every term the process made before (a symbolic engine's trace is
+        # one of the shortest, not a fixed one), so it is compared as the kept one was made: in
+        # a process where no symbolic check ran before.
+        done = subprocess.run([sys.executable, "-m", "verify", *command], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
     capsys.readouterr()
     fresh = {p.name: p.read_text() for p in (tmp_path / check).iterdir()}
     kept = {p.name: p.read_text() for p in (KEPT / check).iterdir()}

@@ -61,7 +61,7 @@ from verify.symbolic.encode import SystemCode
 from verify.symbolic.encode_expr import Refused
 from verify.symbolic.lasso import Lassos, Renaming, TemporalCode
 from verify.symbolic.solver import Answer, Solver, Verdict
-from verify.symbolic.values import Unencodable, and_, fresh, leaves, or_
+from verify.symbolic.values import Unencodable, fresh, leaves, or_
 
 T = TypeVar("T")
 
@@ -130,7 +130,6 @@ class Run:
         self.selectors: list[z3.ArithRef] = []
         self.renamings: list[Renaming] = []  # template to step k, per k
         self.template_sel = z3.Int("sel")
-        self.unrolled = 0  # steps whose transitions are asserted
         self.stats = Statistics()
         kinds = ir.PropertyKind
         self.safety = [p for p in system.properties if p.kind in (kinds.INVARIANT, kinds.TRANSITION)]
@@ -174,41 +173,7 @@ class Run:
         answer = self.solver.check(query, timeout)
         if answer.verdict == Verdict.UNKNOWN and not self.budget.time_left():
             raise _OutOfTime
-        if answer.verdict == Verdict.SAT:
-            self.canonical(query, timeout)
         return answer
-
-    def canonical(self, query: z3.BoolRef, timeout: float | None) -> None:
-        """Make the model the first path that satisfies query: step by step the lowest-numbered
-        label, then the smallest value of each of its choice variables. z3's model depends on the
-        order of every term the process created before, so without this the trace shown for a
-        spec would depend on the checks run before it."""
-        pinned = [query]
-        for i in range(self.unrolled):
-            j = self.smallest(pinned, self.selectors[i], timeout)
-            pinned.append(self.selectors[i] == j)
-            for c, _ in self.code.labels[j].choices:
-                var = z3.Int(f"{c}@{i}")
-                pinned.append(var == self.smallest(pinned, var, timeout))
-        answer = self.solver.check(and_(*pinned), timeout)
-        if answer.verdict != Verdict.SAT:  # only a solver unknown: keep a model of the query itself
-            self.solver.check(query, timeout)
-
-    def smallest(self, pinned: list[z3.BoolRef], x: z3.ArithRef, timeout: float | None) -> int:
-        """The least value of x, at least 0, in a model of the pinned formulas (which have one; a
-        choice variable that the path does not read may take any value: it takes 0)."""
-        if self.solver.check(and_(*pinned, x >= 0), timeout).verdict != Verdict.SAT:
-            self.solver.check(and_(*pinned), timeout)
-            return self.solver.model().eval(x, model_completion=True).as_long()
-        high = self.solver.model().eval(x, model_completion=True).as_long()
-        low = 0
-        while low < high:
-            mid = (low + high) // 2
-            if self.solver.check(and_(*pinned, x <= mid), timeout).verdict == Verdict.SAT:
-                high = min(mid, self.solver.model().eval(x, model_completion=True).as_long())
-            else:
-                low = mid + 1
-        return high
 
     # ---------------------------------------------------------------- the run
 
@@ -220,7 +185,6 @@ class Run:
             for k in range(self.depth_limit + 1):
                 if k > 0:
                     self.solver.add(self.at(self.code.transition(self.template_sel), k - 1))
-                    self.unrolled = k
                 self.depth(k)
                 if self.lassos is not None:
                     self.lassos.depth(k)

@@ -117,7 +117,6 @@ class _Step(Run):
     def query(self, props: list[ir.Property], k: int, extra: z3.BoolRef = TRUE):
         """Is there a path whose first k states satisfy every property and whose last violates one?"""
         self.unroll(k)
-        self.unrolled = k
         assumed = and_(*[self.holds_at(props, j) for j in range(k)])
         timeout = self.time_left()
         if timeout is None and self.system.unbounded:
