@@ -35,7 +35,7 @@ SPEC_LIMIT = 300.0  # seconds for bmc on one spec
 
 
 def lengths(result) -> dict[str, int | None]:
-    return {name: (len(o.witness.steps) if o.witness is not None else None)
+    return {name: (len(o.trace) if o.trace is not None else None)
             for name, o in result.outcomes.items() if o.status == Status.VIOLATED}
 
 
