@@ -43,7 +43,7 @@ def test_spacer_proves_the_true_invariants_and_refutes_the_false_one_without_cla
 
 def test_a_timeout_is_inconclusive_with_the_reason():
     system = load_system("models/raft_election.model")
-    chc = statuses(system, Limits(time_limit=1), "chc")
+    chc = statuses(system, Limits(time_limit=3), "chc")  # encoding takes ~1 s of it; Spacer needs minutes
     assert chc["OneLeaderPerTerm"].status == Status.INCONCLUSIVE
     assert "Spacer answered unknown" in chc["OneLeaderPerTerm"].reason
 

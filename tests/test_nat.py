@@ -161,6 +161,42 @@ def test_networks_of_messages_with_a_nat_field_agree_with_the_explorer_below_the
     assert symbolic["FewEpochs"].verdict == "violated" and len(symbolic["FewEpochs"].trace) == 3
 
 
+LOSSY = """\
+type Epoch = nat
+message Propose { epoch: Epoch }
+message Ping { x: 0..1 }
+network net: set of Propose | Ping, duplicating, lossy
+var seen: Epoch = 0
+var pinged: bool = false
+var sentPing: bool = false
+action SendP() { seen += 1  send Propose(epoch=seen) }
+action SendPing() { sentPing = true  send Ping(x=1) }
+action Recv(m: Ping from net) { pinged = not pinged }
+action Take(m: Propose from net) when m.epoch == seen and pinged { seen += 1 }
+invariant Few: seen < 4
+invariant NoLateProposal: forall e in Epoch: Propose(epoch=e) in net implies e <= seen
+invariant PingStays: sentPing implies Ping(x=1) in net
+invariant ProposalStays: forall e in Epoch: e >= 1 and e <= seen implies Propose(epoch=e) in net
+"""
+
+
+def test_a_lossy_network_of_messages_with_and_without_a_nat_field_agrees_with_the_explorer(tmp_path):
+    """The loss fault takes any message in flight: a part with a nat field (a choice variable) or a
+    message without one (a concrete argument). Only a loss violates PingStays and ProposalStays (the
+    network keeps what it delivers)."""
+    depth = 5
+    write(tmp_path, {"l.model": LOSSY, "bounded.spec": f'model "l.model"\ntype Epoch = 0..{depth + 2}\n'
+                                                       f'max_depth {depth}\n'})
+    symbolic = verdicts(tmp_path / "l.model", "bmc", depth)
+    explicit = verdicts(tmp_path / "bounded.spec")
+    assert {n: r.verdict for n, r in symbolic.items()} == {n: r.verdict for n, r in explicit.items()}
+    for name in ("Few", "PingStays", "ProposalStays"):
+        assert symbolic[name].verdict == "violated" and len(symbolic[name].trace) == len(explicit[name].trace)
+    assert symbolic["NoLateProposal"].verdict == "holds-bounded"
+    lost = [[s for s in symbolic[n].trace.steps if s.action.startswith("Lose")] for n in ("PingStays", "ProposalStays")]
+    assert all(lost), lost
+
+
 def test_induction_over_messages_with_a_nat_field(tmp_path):
     write(tmp_path, {"e.model": EPOCHS, "p.spec": 'model "e.model"\ncheck AckedAreCurrent, NoFutureEpoch, '
                                                   'AcksAreOld, ProposalsAreOld\nengine induction\nallow deadlock\n'})
@@ -222,3 +258,13 @@ def test_a_nat_quantifier_on_a_concrete_state_is_decided_by_a_value_or_not_at_al
     assert compile_expr(_quantifier(False, False))(Frame(state, [None])) is True  # t = 5 satisfies t >= 5
     with pytest.raises(ModelRuntimeError, match="cannot be decided"):
         compile_expr(_quantifier(True, True))(Frame((1,), [None]))  # no t up to 2 violates t < 5: no answer
+
+
+def test_temporal_properties_of_a_system_receiving_nat_messages_are_refused_by_bmc(tmp_path, capsys):
+    """A label stands for every message of a part there, and fairness is per message: refused, not
+    judged on the coarser labels (which could miss a lasso that is fair message by message)."""
+    write(tmp_path, {"l.model": LOSSY + "temporal Grows: eventually seen > 0\n"})
+    code = main(["check", str(tmp_path / "l.model"), "--engine", "bmc", "--depth", "3"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "receives a message with a nat field" in err and "l.model:11:" in err

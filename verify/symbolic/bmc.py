@@ -82,6 +82,13 @@ class BmcEngine:
         if budget.limits.max_depth is None:
             raise UsageProblem(NO_DEPTH, hint="e.g. verify check SPEC --engine bmc --depth 10")
         code = encode(system, self.name)
+        holes = next((lab for lab in code.labels if lab.holes), None)
+        if holes is not None and any(p.kind == ir.PropertyKind.TEMPORAL for p in system.properties):
+            action = system.actions[holes.instance.action]
+            raise UsageProblem(f"the {self.name} engine does not judge temporal properties of a system where "
+                               f"{action.name} receives a message with a nat field: its step labels stand for "
+                               "many messages each, and fairness is per message", action.span,
+                               hint="check the temporal properties with nat bounded in the spec (type T = 0..K)")
         temporal = refusing(self.name, lambda: TemporalCode(system, code))
         return Run(system, code, budget, temporal).run()
 
@@ -165,12 +172,15 @@ class Run:
             self.renamings.append(Renaming(pairs))
         return self.renamings[k](f)
 
+    def time_left(self) -> float | None:
+        """Seconds left of the time limit, for one solver query (None: no limit)."""
+        limit = self.budget.limits.time_limit
+        return None if limit is None else max(0.001, limit - self.budget.elapsed())
+
     def ask(self, query: z3.BoolRef) -> Answer:
         if not self.budget.time_left():
             raise _OutOfTime
-        left = self.budget.limits.time_limit
-        timeout = None if left is None else max(0.001, left - self.budget.elapsed())
-        answer = self.solver.check(query, timeout)
+        answer = self.solver.check(query, self.time_left())
         if answer.verdict == Verdict.UNKNOWN and not self.budget.time_left():
             raise _OutOfTime
         return answer

@@ -71,36 +71,42 @@ def _infnet(x: InfNet, model: z3.ModelRef | None) -> frozenset:
     out = []
     for layout in layouts(x.net).values():
         for key in layout.part_keys():
-            part = x.parts[key]
+            part = x.parts[key] if model is None else model.eval(x.parts[key], model_completion=True)
             if layout.nat is None:
-                present = part if model is None else model.eval(part, model_completion=True)
-                if is_true(present):
+                if is_true(part):
                     out.append(layout.message_of(key, None))
-                continue
-            value = part if model is None else model.eval(part, model_completion=True)
-            out.extend(layout.message_of(key, n) for n in _points(value, model))
+            else:
+                out.extend(layout.message_of(key, n) for n in _points(part, model))
     return frozenset(out)
 
 
-def _points(a: z3.ExprRef, model: z3.ModelRef | None) -> list[int]:
-    """The naturals an array (Int to Bool) of a model holds true at; Unshowable when there are infinitely many."""
+def array_points(a: z3.ExprRef, model: z3.ModelRef | None = None) -> tuple[dict[int, bool], bool] | None:
+    """A model's value of an array from Int to Bool: its explicit points and its value elsewhere
+    (None: neither stores over a constant array nor a function of the model)."""
     seen: dict[int, bool] = {}
     while z3.is_store(a):
         base, index, value = a.children()
         seen.setdefault(index.as_long(), is_true(value))
         a = base
     if z3.is_K(a):
-        default = is_true(a.arg(0))
-    elif z3.is_as_array(a) and model is not None:
+        return seen, is_true(a.arg(0))
+    if z3.is_as_array(a) and model is not None:
         entries = model[z3.get_as_array_func(a)].as_list()
         for index, value in entries[:-1]:
             seen.setdefault(index.as_long(), is_true(value))
-        default = is_true(entries[-1])
-    else:
+        return seen, is_true(entries[-1])
+    return None
+
+
+def _points(a: z3.ExprRef, model: z3.ModelRef | None) -> list[int]:
+    """The naturals an array holds true at; Unshowable when there are infinitely many."""
+    found = array_points(a, model)
+    if found is None:
         raise Unshowable(f"a network's messages given as {a}")
+    seen, default = found
     if default:
         raise Unshowable("infinitely many messages in flight")
     return sorted(n for n, present in seen.items() if present and n >= 0)
 
 
-__all__ = ["decode", "Unshowable"]
+__all__ = ["decode", "array_points", "Unshowable"]

@@ -222,9 +222,8 @@ class SystemCode:
         holes: list[tuple[int, int, z3.ArithRef]] = []
         nats: list[Choice] = []
         for a, (p, v) in enumerate(zip(action.params, instance.args)):
-            if not p.type.finite:  # a part: the nat field is a choice variable
-                layout = layouts(self.networks[p.domain.network])[v[0]]  # type: ignore[attr-defined]
-                assert layout.nat is not None
+            layout = layouts(self.networks[p.domain.network])[v[0]] if not p.type.finite else None  # type: ignore[attr-defined]
+            if layout is not None and layout.nat is not None:  # a part: the nat field is a choice variable
                 c = z3.Int(f"{prefix}_{p.name}")
                 fields = [c if i == layout.nat else const(ft, v[1 + i])
                           for i, (_, ft) in enumerate(layout.message.fields)]

@@ -35,7 +35,7 @@ import z3
 from verify.engine import Budget, EngineResult, Observer, PropertyOutcome, Status, StopReason
 from verify.ir import nodes as ir
 from verify.symbolic.bmc import Run, encode
-from verify.symbolic.decode import Unshowable, decode
+from verify.symbolic.decode import Unshowable, array_points, decode
 from verify.symbolic.encode import SystemCode
 from verify.symbolic.solver import Verdict
 from verify.symbolic.values import TRUE, and_, leaves, nat_leaves, not_, or_, subterms
@@ -91,6 +91,7 @@ class _Step(Run):
         self.steps = 0
         errors = [code.properties[p.name].err for p in system.properties if p.name in code.properties]
         self.no_error = not_(or_(*(errors + code.step_errors())))
+        self.weak: _Step | None = None  # the weaker step query of a system with nat (see instantiated)
 
     def good(self, p: ir.Property, k: int) -> z3.BoolRef:
         """p holds at step k (a transition property: on the step from k - 1 into k)."""
@@ -131,11 +132,13 @@ class _Step(Run):
         the labels fixed to it, and only a model of that counts. Quantified step queries on which z3 gives up
         (or runs for ever) often have such a counterexample. True when one is found: the solver's
         model is then a counterexample to induction of the full query."""
-        horizon = tuple(range(NAT_HORIZON + 1))
-        weak = _Step(self.system, SystemCode(self.system, nat_instances=horizon), self.budget, self.k_max)
+        if self.weak is None:  # encoded once, unrolled further for each k
+            horizon = tuple(range(NAT_HORIZON + 1))
+            self.weak = _Step(self.system, SystemCode(self.system, nat_instances=horizon), self.budget, self.k_max)
+            self.weak.solver.add(*[n <= NAT_HORIZON for x, v in zip(self.weak.state(0), self.system.variables)
+                                   for n in nat_leaves(x, v.type)])
+        weak = self.weak
         first = weak.state(0)
-        weak.solver.add(*[n <= NAT_HORIZON for x, v in zip(first, self.system.variables)
-                          for n in nat_leaves(x, v.type)])
         if weak.query(props, k).verdict != Verdict.SAT:
             return False
         model = weak.solver.model()
@@ -201,10 +204,6 @@ class _Step(Run):
         pins += [sel == model.eval(sel, model_completion=True) for sel in self.selectors[:k]]
         return self.solver.check(and_(*pins, not_(f)), self.time_left()).verdict == Verdict.UNSAT
 
-    def time_left(self) -> float | None:
-        limit = self.budget.limits.time_limit
-        return None if limit is None else max(0.001, limit - self.budget.elapsed())
-
     def cti(self, props: list[ir.Property], k: int, model: z3.ModelRef) -> str:
         """The counterexample to induction of a step query's model, in words."""
         variables = self.system.variables
@@ -237,16 +236,12 @@ def _shown(t, value) -> str:
 
 
 def _within_horizon(value: z3.ExprRef) -> z3.ExprRef | None:
-    """A model's array (Int to Bool) as stores of true at its points in 0..NAT_HORIZON (None: not a
-    chain of stores)."""
-    seen: dict[int, bool] = {}
-    while z3.is_store(value):
-        base, index, present = value.children()
-        seen.setdefault(index.as_long(), z3.is_true(present))
-        value = base
-    if not z3.is_K(value):
+    """A model's array (Int to Bool) as stores of true at its points in 0..NAT_HORIZON (None: not
+    stores over a constant array)."""
+    found = array_points(value)
+    if found is None:
         return None
-    default = z3.is_true(value.arg(0))
+    seen, default = found
     out = z3.K(z3.IntSort(), z3.BoolVal(False))
     for n in range(NAT_HORIZON + 1):
         if seen.get(n, default):
